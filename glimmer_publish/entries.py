@@ -1,0 +1,750 @@
+"""The one loader and the one validated `Entry` type every later stage reads.
+
+A journal is loaded once: files are read, front matter is parsed safely, every field is
+checked, and all problems of all files come back together. Private entries (and drafts,
+unless previewing) are filtered here, at load, so no later stage can leak them.
+"""
+
+from __future__ import annotations
+
+import calendar
+import difflib
+import hashlib
+import os
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import yaml
+from frontmatter.default_handlers import YAMLHandler
+
+from .palettes import PALETTE_NAMES
+from .problems import Problem
+from .settings import Settings
+
+MAX_FILE_BYTES = 1_000_000
+MAX_FRONT_MATTER_CHARS = 20_000
+MAX_BODY_CHARS = 20_000
+MAX_YAML_NODES = 2_000
+MAX_YAML_DEPTH = 10
+MAX_TITLE = 120
+MAX_TAGS = 20
+MAX_TAG_CHARS = 32
+MAX_SLUG_CHARS = 100
+MAX_PLACE = 120
+MAX_FELT = 280
+MAX_AUTHOR = 100
+MAX_ALT = 1000
+MAX_CARD_EXCERPT = 280
+PHOTO_TYPES = {".jpg": "JPEG", ".jpeg": "JPEG", ".png": "PNG", ".webp": "WEBP"}
+
+FIELDS = (
+    "title", "date", "tags", "where", "felt", "draft", "private",
+    "photo", "photo_alt", "updated", "author", "card",
+)
+CARD_FIELDS = ("palette", "excerpt")
+REQUIRED = ("title", "date")
+
+# Characters XML 1.0 forbids (and so no feed may carry): C0 controls but tab/newline, and
+# the lone surrogates and non-characters U+FFFE/U+FFFF.
+_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+_TAG = re.compile(r"[^\W_]+(?:-[^\W_]+)*")
+_WINDOWS_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)),
+                     *(f"lpt{i}" for i in range(1, 10))}
+
+ENTRY_TEMPLATE = """---
+title: Sun on the kettle
+date: 2026-03-14
+tags: [light, home]
+---
+What you noticed, in a sentence or two.
+"""
+
+
+@dataclass(frozen=True)
+class CardOptions:
+    palette: str | None = None
+    excerpt: str | None = None
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One glimmer, fully validated. Paths are absolute; `source` is the repo-relative path."""
+
+    path: Path
+    source: str
+    slug: str
+    title: str
+    date: datetime
+    has_time: bool
+    body: str
+    tags: tuple[str, ...] = ()
+    where: str | None = None
+    felt: str | None = None
+    draft: bool = False
+    private: bool = False
+    photo: Path | None = None
+    photo_alt: str | None = None
+    updated: datetime | None = None
+    author: str | None = None
+    card: CardOptions = field(default_factory=CardOptions)
+    body_line: int = 1
+    digest: str = ""
+
+    @property
+    def url(self) -> str:
+        """Site-relative permalink: it depends on the file name only, never on the title."""
+        return f"glimmers/{self.slug}/"
+
+    @cached_property
+    def body_text(self) -> str:
+        from .markup import plain_text
+
+        return plain_text(self.body)
+
+    @cached_property
+    def excerpt(self) -> str:
+        """The first sentence or two of the body (or `felt`), as plain text."""
+        from .markup import excerpt
+
+        return excerpt(self.body_text) or (self.felt or "")
+
+
+@dataclass
+class Journal:
+    """What the loader returns: entries safe to publish, and every problem found."""
+
+    entries: list[Entry]
+    problems: list[Problem]
+    checked: int = 0
+    hidden: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not any(p.severity == "error" for p in self.problems)
+
+
+# ---------------------------------------------------------------- discovery
+
+
+def find_entry_files(entries_dir: Path) -> list[Path]:
+    """Every `*.md` below the entries folder, except hidden, `_`-prefixed and README files."""
+    found: list[Path] = []
+    for dirpath, dirnames, filenames in os.walk(entries_dir, followlinks=False):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith((".", "_")))
+        for name in sorted(filenames):
+            if (
+                name.lower().endswith(".md")
+                and not name.startswith((".", "_"))
+                and name.lower() != "readme.md"
+            ):
+                found.append(Path(dirpath) / name)
+    return found
+
+
+def slugify(stem: str) -> str:
+    """A file name's stem as a URL slug: lower case, words joined by '-', letters of any script."""
+    text = unicodedata.normalize("NFKC", stem).lower()
+    text = re.sub(r"['’]", "", text)
+    return re.sub(r"[^\w]+|_+", "-", text).strip("-")
+
+
+def load_journal(
+    settings: Settings,
+    paths: Iterable[Path] | None = None,
+    *,
+    include_drafts: bool = False,
+) -> Journal:
+    """Load and validate entries; only publishable ones come back in `entries`."""
+    files = list(paths) if paths is not None else find_entry_files(settings.entries_dir)
+    problems: list[Problem] = []
+    loaded: list[Entry] = []
+    for file in files:
+        entry, found = load_entry(file, settings)
+        problems.extend(found)
+        if entry is not None:
+            loaded.append(entry)
+    problems.extend(_duplicate_slugs(loaded, settings))
+    visible = [e for e in loaded if not e.private and (include_drafts or not e.draft)]
+    visible.sort(key=lambda e: (e.date, e.slug), reverse=True)
+    return Journal(visible, problems, checked=len(files), hidden=len(loaded) - len(visible))
+
+
+def _duplicate_slugs(entries: list[Entry], settings: Settings) -> list[Problem]:
+    by_slug: dict[str, list[Entry]] = {}
+    for e in entries:
+        by_slug.setdefault(e.slug.casefold(), []).append(e)
+    problems = []
+    for group in by_slug.values():
+        if len(group) < 2:
+            continue
+        for e in group:
+            others = ", ".join(o.source for o in group if o is not e)
+            problems.append(Problem(
+                e.source, 1, 1, "slug",
+                f"the address '{e.url}' is also used by {others}",
+                "rename one of the files: the address comes from the file name",
+            ))
+    return problems
+
+
+# ---------------------------------------------------------------- one file
+
+
+def rel(path: Path, root: Path) -> str:
+    try:
+        return path.absolute().relative_to(root.absolute()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def load_entry(path: Path, settings: Settings) -> tuple[Entry | None, list[Problem]]:
+    """Read and validate one file. Never raises for anything inside the file."""
+    source = rel(path, settings.repo_root)
+    report = _Report(source)
+    raw = _read(path, settings, report)
+    if raw is None:
+        return None, report.problems
+    text = _decode(raw, report)
+    if text is None:
+        return None, report.problems
+    parts = _split(text, report)
+    if parts is None:
+        return None, report.problems
+    fm_text, body, fm_line, body_line = parts
+    data = _parse_yaml(fm_text, fm_line, report)
+    if data is None:
+        return None, report.problems
+    entry = _validate(path, source, data, body, body_line, fm_line, settings, report, raw)
+    return (entry if not report.problems else None), report.problems
+
+
+class _Report:
+    def __init__(self, source: str):
+        self.source = source
+        self.problems: list[Problem] = []
+
+    def error(self, line: int, col: int, fld: str, message: str, hint: str = "") -> None:
+        self.problems.append(Problem(self.source, line, col, fld, message, hint))
+
+
+def _read(path: Path, settings: Settings, report: _Report) -> bytes | None:
+    try:
+        if path.is_symlink():
+            target = path.resolve()
+            root = settings.repo_root.resolve()
+            if not target.is_relative_to(root):
+                report.error(1, 1, "", "this file is a link to somewhere outside the repository",
+                             "copy the entry into entries/ instead of linking to it")
+                return None
+        if path.stem.split(".")[0].lower() in _WINDOWS_RESERVED:
+            report.error(1, 1, "", f"'{path.name}' is a reserved file name on Windows",
+                         f"rename the file, for example to '2026-03-14-{path.stem.lower()}.md'")
+            return None
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            report.error(1, 1, "", f"the file is {size:,} bytes; a glimmer is at most "
+                         f"{MAX_FILE_BYTES:,}", "keep a glimmer short: a few sentences")
+            return None
+        return path.read_bytes()
+    except OSError as exc:
+        report.error(1, 1, "", f"the file cannot be read ({exc.strerror or exc})")
+        return None
+
+
+def _decode(raw: bytes, report: _Report) -> str | None:
+    if not raw.strip():
+        report.error(1, 1, "", "the file is empty",
+                     "start it with front matter, for example:\n" + ENTRY_TEMPLATE)
+        return None
+    nul = raw.find(b"\x00")
+    if nul >= 0:
+        line = raw.count(b"\n", 0, nul) + 1
+        report.error(line, 1, "", "the file contains a NUL byte; it looks like a binary file, "
+                     "not a Markdown entry", "save it again as plain UTF-8 text")
+        return None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        offset = exc.start + (3 if raw.startswith(b"\xef\xbb\xbf") else 0)
+        line = raw.count(b"\n", 0, offset) + 1
+        col = offset - (raw.rfind(b"\n", 0, offset) + 1) + 1
+        report.error(line, col, "", f"the file is not valid UTF-8 (byte 0x{raw[offset]:02x})",
+                     "save the file with the UTF-8 encoding")
+        return None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _split(text: str, report: _Report) -> tuple[str, str, int, int] | None:
+    """Front matter text, body, and the lines where each starts."""
+    handler = YAMLHandler()
+    if not handler.detect(text):
+        first = text.lstrip("\n").split("\n", 1)[0]
+        hint = "the first line must be exactly three dashes: ---"
+        if first.strip() == "---" or first.startswith("---"):
+            hint = "remove spaces or text around the first ---"
+        report.error(1, 1, "", "the file has no front matter",
+                     hint + "\nfor example:\n" + ENTRY_TEMPLATE)
+        return None
+    lines = text.split("\n")
+    start = next(i for i, ln in enumerate(lines) if ln.strip())
+    end = next((i for i in range(start + 1, len(lines)) if lines[i].rstrip() in ("---", "...")),
+               None)
+    if end is None:
+        report.error(start + 1, 1, "", "the front matter starts here but never ends",
+                     "add a line with three dashes (---) after the last field")
+        return None
+    fm = "\n".join(lines[start + 1:end])
+    body = "\n".join(lines[end + 1:]).strip("\n")
+    body_line = end + 2 + next((i for i, ln in enumerate(lines[end + 1:]) if ln.strip()), 0)
+    return fm, body, start + 2, body_line
+
+
+# ---------------------------------------------------------------- YAML
+
+
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    pass
+
+
+@dataclass
+class _Value:
+    """A front-matter value with the position of its YAML node."""
+
+    value: Any
+    line: int
+    col: int
+    node: yaml.Node
+
+
+_SAFE_TAGS = {
+    "tag:yaml.org,2002:" + t
+    for t in ("str", "int", "float", "bool", "null", "seq", "map", "timestamp")
+}
+
+
+def _yaml_hint(problem: str, fm_text: str, line_index: int) -> str:
+    line = fm_text.split("\n")[line_index] if 0 <= line_index < len(fm_text.split("\n")) else ""
+    if "\t" in line or "'\\t'" in problem:
+        return "YAML uses spaces, not tabs: replace the tab with two spaces"
+    if "mapping values are not allowed" in problem:
+        key, _, value = line.partition(":")
+        return (f"the value contains a colon; put it in quotes: "
+                f"{key.strip()}: \"{value.strip()}\"")
+    if "found character '@'" in problem or "found character '`'" in problem:
+        return "values that start with @ or ` need quotes"
+    if "expected <block end>" in problem or "did not find expected key" in problem:
+        return "check the indentation, and quote values that start with [ { * & ! | > ' \" % @"
+    return "each line should look like  key: value"
+
+
+def _parse_yaml(fm_text: str, fm_line: int, report: _Report) -> dict[str, _Value] | None:
+    if len(fm_text) > MAX_FRONT_MATTER_CHARS:
+        report.error(fm_line, 1, "", f"the front matter is {len(fm_text):,} characters; "
+                     f"at most {MAX_FRONT_MATTER_CHARS:,} are read")
+        return None
+    depth = max((len(m) for m in re.findall(r"[\[{]+", fm_text)), default=0)
+    if depth > MAX_YAML_DEPTH:
+        report.error(fm_line, 1, "", "the front matter is nested too deeply",
+                     "a glimmer's fields are flat: key: value")
+        return None
+    try:
+        loader = _Loader(fm_text)
+        try:
+            root = loader.get_single_node()
+        finally:
+            loader.dispose()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = (mark.line if mark else 0)
+        col = (mark.column + 1) if mark else 1
+        problem = exc.problem or str(exc)
+        report.error(fm_line + line, col, "", f"the front matter is not valid YAML ({problem})",
+                     _yaml_hint(problem, fm_text, line))
+        return None
+    except (yaml.YAMLError, RecursionError, MemoryError) as exc:
+        report.error(fm_line, 1, "", f"the front matter is not valid YAML ({type(exc).__name__})")
+        return None
+    if root is None:
+        report.error(fm_line, 1, "", "the front matter is empty",
+                     "add at least a title and a date, for example:\n" + ENTRY_TEMPLATE)
+        return None
+    if not isinstance(root, yaml.MappingNode):
+        report.error(fm_line + root.start_mark.line, 1, "",
+                     "the front matter should be a list of fields (key: value)",
+                     "for example:\n" + ENTRY_TEMPLATE)
+        return None
+    converter = _Converter(fm_line, report)
+    return converter.mapping(root, top=True)
+
+
+_CONSTRUCTOR = yaml.SafeLoader("")
+
+
+class _Converter:
+    """Turns YAML nodes into plain values while checking tags, duplicates, aliases and size."""
+
+    def __init__(self, fm_line: int, report: _Report):
+        self.fm_line = fm_line
+        self.report = report
+        self.count = 0
+        self.failed = False
+
+    def pos(self, node: yaml.Node) -> tuple[int, int]:
+        return self.fm_line + node.start_mark.line, node.start_mark.column + 1
+
+    def mapping(self, node: yaml.MappingNode, top: bool = False) -> dict[str, _Value] | None:
+        out: dict[str, _Value] = {}
+        for key_node, value_node in node.value:
+            line, col = self.pos(key_node)
+            merge = key_node.tag == "tag:yaml.org,2002:merge"
+            if not isinstance(key_node, yaml.ScalarNode) or merge:
+                self.report.error(line, col, "", "field names must be plain words")
+                self.failed = True
+                continue
+            key = key_node.value
+            if key in out:
+                self.report.error(line, col, key, f"'{key}' is given twice (first on line "
+                                  f"{out[key].line})", "keep one of them")
+                self.failed = True
+                continue
+            value = self.value(value_node, 1)
+            if self.failed and self.count > MAX_YAML_NODES:
+                return None
+            vline, vcol = self.pos(value_node)
+            out[key] = _Value(value, vline, vcol, value_node)
+        return None if (self.failed and top) else out
+
+    def value(self, node: yaml.Node, depth: int) -> Any:
+        self.count += 1
+        if self.count > MAX_YAML_NODES:
+            if not self.failed:
+                line, col = self.pos(node)
+                self.report.error(line, col, "", "the front matter is too large "
+                                  "(too many values, or aliases that expand too far)")
+            self.failed = True
+            return None
+        if node.tag not in _SAFE_TAGS:
+            line, col = self.pos(node)
+            self.report.error(line, col, "", f"the YAML tag '{node.tag}' is not allowed",
+                              "remove the tag (the part starting with !)")
+            self.failed = True
+            return None
+        if isinstance(node, yaml.ScalarNode):
+            if node.tag in ("tag:yaml.org,2002:str", "tag:yaml.org,2002:timestamp"):
+                return node.value
+            try:
+                return _CONSTRUCTOR.construct_object(node)
+            except (yaml.YAMLError, ValueError, OverflowError):
+                return node.value
+        if depth > MAX_YAML_DEPTH:
+            self.failed = True
+            return None
+        if isinstance(node, yaml.SequenceNode):
+            return [self.value(n, depth + 1) for n in node.value]
+        inner = {}
+        for k, v in node.value:
+            key = k.value if isinstance(k, yaml.ScalarNode) else None
+            if key in inner:
+                line, col = self.pos(k)
+                self.report.error(line, col, str(key), f"'{key}' is given twice")
+                self.failed = True
+            inner[key] = self.value(v, depth + 1)
+        return _Nested(inner, node)
+
+
+class _Nested(dict):
+    """A nested mapping that remembers its node, so card options can point at a line."""
+
+    def __init__(self, data: dict, node: yaml.MappingNode):
+        super().__init__(data)
+        self.node = node
+
+
+# ---------------------------------------------------------------- fields
+
+
+def _suggest(key: str, choices: Iterable[str]) -> str:
+    close = difflib.get_close_matches(key.lower(), list(choices), n=1, cutoff=0.6)
+    return f"did you mean `{close[0]}`?" if close else ""
+
+
+def _forbidden(text: str) -> str | None:
+    m = _FORBIDDEN.search(text)
+    return None if m is None else f"U+{ord(m.group()):04X}"
+
+
+def _validate(
+    path: Path, source: str, data: dict[str, _Value], body: str, body_line: int, fm_line: int,
+    settings: Settings, report: _Report, raw: bytes,
+) -> Entry | None:
+    err = report.error
+    for key, val in data.items():
+        if key not in FIELDS:
+            hint = _suggest(key, FIELDS) or "known fields: " + ", ".join(FIELDS)
+            err(val.line, 1, key, f"unknown field '{key}'", hint)
+    for key in REQUIRED:
+        if key not in data or data[key].value in (None, ""):
+            line = data[key].line if key in data else fm_line
+            example = "title: Sun on the kettle" if key == "title" else "date: 2026-03-14"
+            err(line, 1, key, f"'{key}' is required", f"add a line like  {example}")
+
+    def text(key: str, limit: int, *, one_line: bool = True) -> str | None:
+        if key not in data or data[key].value is None:
+            return None
+        v = data[key]
+        if isinstance(v.value, list | dict):
+            err(v.line, v.col, key, f"'{key}' should be text, not a "
+                f"{'list' if isinstance(v.value, list) else 'group of fields'}")
+            return None
+        value = str(v.value)
+        value = " ".join(value.split()) if one_line else value.strip()
+        bad = _forbidden(value)
+        if bad:
+            err(v.line, v.col, key, f"'{key}' contains an invisible control character ({bad})",
+                "delete it; it often comes from copying text out of another program")
+            return None
+        if len(value) > limit:
+            err(v.line, v.col, key, f"'{key}' is {len(value):,} characters; at most {limit} fit",
+                "shorten it" + ("; the body below the front matter has room for more"
+                                if key in ("title", "felt") else ""))
+            return None
+        return value
+
+    title = text("title", MAX_TITLE)
+    if title is not None and not title:
+        err(data["title"].line, data["title"].col, "title", "'title' is empty")
+    where = text("where", MAX_PLACE) or None
+    felt = text("felt", MAX_FELT) or None
+    author = text("author", MAX_AUTHOR) or None
+    photo_alt = text("photo_alt", MAX_ALT, one_line=False) or None
+
+    when = has_time = None
+    if "date" in data and data["date"].value not in (None, ""):
+        parsed = _date(data["date"], "date", settings, report)
+        if parsed:
+            when, has_time = parsed
+    updated = None
+    if "updated" in data and data["updated"].value is not None:
+        parsed = _date(data["updated"], "updated", settings, report)
+        if parsed:
+            updated = parsed[0]
+            if when and updated < when:
+                err(data["updated"].line, data["updated"].col, "updated",
+                    "'updated' is before 'date'", "updated is when you last edited the entry")
+
+    draft = _bool(data, "draft", report)
+    private = _bool(data, "private", report)
+    tags = _tags(data, report)
+    photo = _photo(path, data, settings, report)
+    if photo is not None and not photo_alt:
+        line = data["photo_alt"].line if "photo_alt" in data else data["photo"].line
+        err(line, 1, "photo_alt", "a photo needs a description (photo_alt) for people who "
+            "cannot see it", "add a line like  photo_alt: Steam rising from a blue kettle")
+    if photo_alt and "photo" not in data:
+        err(data["photo_alt"].line, 1, "photo_alt", "'photo_alt' is given but there is no photo")
+    card = _card(data, report)
+
+    bad = _forbidden(body)
+    if bad:
+        idx = _FORBIDDEN.search(body).start()
+        line = body_line + body.count("\n", 0, idx)
+        err(line, idx - body.rfind("\n", 0, idx), "body",
+            f"the text contains an invisible control character ({bad})",
+            "delete it; it often comes from copying text out of another program")
+    if len(body) > MAX_BODY_CHARS:
+        err(body_line, 1, "body", f"the text is {len(body):,} characters; a glimmer is at most "
+            f"{MAX_BODY_CHARS:,}", "a glimmer is a small moment: a few sentences are enough")
+
+    slug = slugify(path.stem)
+    if not slug:
+        err(1, 1, "slug", f"the file name '{path.name}' has no letters or digits to make an "
+            "address from", "rename it, for example to 2026-03-14-sun-on-the-kettle.md")
+    elif len(slug) > MAX_SLUG_CHARS:
+        err(1, 1, "slug", f"the file name is {len(slug)} characters; at most {MAX_SLUG_CHARS}",
+            "shorten the file name")
+
+    if report.problems:
+        return None
+    digest = hashlib.sha256(raw).hexdigest()
+    return Entry(
+        path=path.absolute(), source=source, slug=slug, title=title or "", date=when,
+        has_time=bool(has_time), body=body, tags=tags, where=where, felt=felt, draft=draft,
+        private=private, photo=photo, photo_alt=photo_alt, updated=updated, author=author,
+        card=card, body_line=body_line, digest=digest,
+    )
+
+
+def _date(v: _Value, key: str, settings: Settings, report: _Report):
+    raw = v.value
+    if isinstance(raw, list | dict | bool):
+        report.error(v.line, v.col, key, f"'{key}' should be a date like 2026-03-14")
+        return None
+    s = str(raw).strip()
+    m = _DATE.match(s)
+    if not m:
+        report.error(v.line, v.col, key, f"'{s}' is not a date",
+                     "write it as YYYY-MM-DD, for example 2026-03-14, or with a time: "
+                     "2026-03-14 07:30")
+        return None
+    y, mo, d = (int(g) for g in m.groups())
+    if not 1 <= mo <= 12:
+        report.error(v.line, v.col, key, f"'{s}' has no month {mo}", "months go from 01 to 12")
+        return None
+    days = calendar.monthrange(y, mo)[1] if y >= 1 else 31
+    if y < 1 or not 1 <= d <= days:
+        report.error(v.line, v.col, key, f"'{s}' is not a day of the calendar",
+                     f"{calendar.month_name[mo]} {y} has {days} days" if y >= 1 else "")
+        return None
+    rest = s[m.end():]
+    if not rest:
+        return datetime.combine(date(y, mo, d), time(0, 0), settings.tz), False
+    try:
+        stamp = datetime.fromisoformat(f"{y:04d}-{mo:02d}-{d:02d}" + rest.replace("Z", "+00:00")
+                                       .replace("z", "+00:00"))
+    except ValueError:
+        report.error(v.line, v.col, key, f"'{s}' has a time that cannot be read",
+                     "write the time as HH:MM, optionally with a zone: 2026-03-14 07:30+01:00")
+        return None
+    if stamp.tzinfo is None:
+        stamp = stamp.replace(tzinfo=settings.tz)
+    return stamp, True
+
+
+def _bool(data: dict[str, _Value], key: str, report: _Report) -> bool:
+    if key not in data or data[key].value is None:
+        return False
+    v = data[key]
+    if isinstance(v.value, bool):
+        return v.value
+    shown = v.node.value if isinstance(v.node, yaml.ScalarNode) else "a list"
+    hint = "write  " + key + ": true  or  " + key + ": false  (without quotes)"
+    report.error(v.line, v.col, key, f"'{key}' should be true or false, not {shown!r}", hint)
+    return False
+
+
+def _tags(data: dict[str, _Value], report: _Report) -> tuple[str, ...]:
+    if "tags" not in data or data["tags"].value is None:
+        return ()
+    v = data["tags"]
+    items = v.value
+    if isinstance(items, str):
+        words = [w.strip() for w in re.split(r"[,\s]+", items) if w.strip()]
+        report.error(v.line, v.col, "tags", "'tags' should be a list",
+                     f"write  tags: [{', '.join(words[:5]) or 'light, home'}]")
+        return ()
+    if not isinstance(items, list):
+        report.error(v.line, v.col, "tags", "'tags' should be a list, like  tags: [light, home]")
+        return ()
+    if len(items) > MAX_TAGS:
+        report.error(v.line, v.col, "tags", f"{len(items):,} tags; at most {MAX_TAGS}",
+                     "a few tags are enough to find a glimmer again")
+        return ()
+    out: list[str] = []
+    for i, item in enumerate(items):
+        node = v.node.value[i] if isinstance(v.node, yaml.SequenceNode) else v.node
+        line = v.line + node.start_mark.line - v.node.start_mark.line
+        col = node.start_mark.column + 1
+        if isinstance(item, bool) or not isinstance(item, str | int | float) or item == "":
+            report.error(line, col, "tags", f"tag {i + 1} should be a word")
+            continue
+        tag = unicodedata.normalize("NFKC", str(item)).strip().lower()
+        if not _TAG.fullmatch(tag) or len(tag) > MAX_TAG_CHARS:
+            suggestion = slugify(tag)[:MAX_TAG_CHARS]
+            report.error(line, col, "tags", f"tag '{item}' should be one short word",
+                         f"use letters, digits and hyphens, at most {MAX_TAG_CHARS} characters"
+                         + (f", like '{suggestion}'" if suggestion else ""))
+            continue
+        if tag not in out:
+            out.append(tag)
+    return tuple(out)
+
+
+def _photo(path: Path, data: dict[str, _Value], settings: Settings, report: _Report) -> Path | None:
+    if "photo" not in data or data["photo"].value is None:
+        return None
+    v = data["photo"]
+    if not isinstance(v.value, str) or not v.value.strip():
+        report.error(v.line, v.col, "photo", "'photo' should be a file path, like  "
+                     "photo: kettle.jpg")
+        return None
+    value = v.value.strip()
+    root = settings.repo_root.resolve()
+    if "://" in value:
+        report.error(v.line, v.col, "photo", "'photo' must be a file in the repository, not a "
+                     "web address", "save the picture next to the entry and give its name")
+        return None
+    candidate = (root / value.lstrip("/")) if value.startswith("/") else (path.parent / value)
+    try:
+        resolved = candidate.resolve()
+    except (OSError, RuntimeError):
+        resolved = None
+    if resolved is None or not resolved.is_relative_to(root):
+        report.error(v.line, v.col, "photo", f"'{value}' is outside the repository",
+                     "put the picture inside the repository, next to the entry")
+        return None
+    if not resolved.is_file():
+        near = sorted(p.name for p in candidate.parent.glob("*") if p.suffix.lower()
+                      in PHOTO_TYPES) if candidate.parent.is_dir() else []
+        hint = _suggest(candidate.name, near) if near else ""
+        report.error(v.line, v.col, "photo", f"'{value}' does not exist",
+                     hint or "paths are relative to the entry's folder")
+        return None
+    kind = PHOTO_TYPES.get(resolved.suffix.lower())
+    if kind is None:
+        report.error(v.line, v.col, "photo", f"'{value}' is not a JPEG, PNG or WebP picture")
+        return None
+    with resolved.open("rb") as fh:
+        head = fh.read(16)
+    sniffed = ("JPEG" if head.startswith(b"\xff\xd8\xff") else
+               "PNG" if head.startswith(b"\x89PNG\r\n\x1a\n") else
+               "WEBP" if head[:4] == b"RIFF" and head[8:12] == b"WEBP" else None)
+    if sniffed is None:
+        report.error(v.line, v.col, "photo", f"'{value}' is not a picture (its content is not "
+                     "JPEG, PNG or WebP)")
+        return None
+    return resolved
+
+
+def _card(data: dict[str, _Value], report: _Report) -> CardOptions:
+    if "card" not in data or data["card"].value is None:
+        return CardOptions()
+    v = data["card"]
+    if not isinstance(v.value, dict):
+        report.error(v.line, v.col, "card", "'card' should be a group of options, like\n"
+                     "card:\n  palette: dusk")
+        return CardOptions()
+    options = v.value
+    positions = {}
+    if isinstance(v.node, yaml.MappingNode):
+        for k, _ in v.node.value:
+            positions[getattr(k, "value", None)] = (v.line + k.start_mark.line
+                                                    - v.node.start_mark.line,
+                                                    k.start_mark.column + 1)
+    palette = excerpt = None
+    for key, value in options.items():
+        line, col = positions.get(key, (v.line, v.col))
+        if key not in CARD_FIELDS:
+            report.error(line, col, f"card.{key}", f"unknown card option '{key}'",
+                         _suggest(str(key), CARD_FIELDS) or "card options: "
+                         + ", ".join(CARD_FIELDS))
+        elif key == "palette":
+            if value not in PALETTE_NAMES:
+                report.error(line, col, "card.palette", f"unknown palette {value!r}",
+                             _suggest(str(value), PALETTE_NAMES)
+                             or "palettes: " + ", ".join(PALETTE_NAMES))
+            else:
+                palette = value
+        elif key == "excerpt":
+            if not isinstance(value, str) or len(value) > MAX_CARD_EXCERPT or _forbidden(value):
+                report.error(line, col, "card.excerpt", f"'card.excerpt' should be text of at "
+                             f"most {MAX_CARD_EXCERPT} characters")
+            else:
+                excerpt = " ".join(value.split())
+    return CardOptions(palette=palette, excerpt=excerpt)
