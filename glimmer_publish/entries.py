@@ -337,6 +337,11 @@ def _yaml_hint(problem: str, fm_text: str, line_index: int) -> str:
         key, _, value = line.partition(":")
         return (f"the value contains a colon; put it in quotes: "
                 f"{key.strip()}: \"{value.strip()}\"")
+    if "expected ',' or ']'" in problem or "expected ',' or '}'" in problem:
+        return ("a list or group opened with [ or { is not closed; "
+                "if you meant text, put it in quotes")
+    if "invalid Unicode character escape" in problem:
+        return "a \\u escape here is not a real character; type the character itself instead"
     if "found character '@'" in problem or "found character '`'" in problem:
         return "values that start with @ or ` need quotes"
     if "expected <block end>" in problem or "did not find expected key" in problem:
@@ -432,7 +437,8 @@ class _Converter:
             return None
         if node.tag not in _SAFE_TAGS:
             line, col = self.pos(node)
-            self.report.error(line, col, "", f"the YAML tag '{node.tag}' is not allowed",
+            tag = node.tag.replace("tag:yaml.org,2002:", "!!")
+            self.report.error(line, col, "", f"the YAML tag '{tag}' is not allowed",
                               "remove the tag (the part starting with !)")
             self.failed = True
             return None
@@ -470,9 +476,14 @@ class _Nested(dict):
 # ---------------------------------------------------------------- fields
 
 
-def _suggest(key: str, choices: Iterable[str]) -> str:
+def _closest(key: str, choices: Iterable[str]) -> str | None:
     close = difflib.get_close_matches(key.lower(), list(choices), n=1, cutoff=0.6)
-    return f"did you mean `{close[0]}`?" if close else ""
+    return close[0] if close else None
+
+
+def _suggest(key: str, choices: Iterable[str]) -> str:
+    close = _closest(key, choices)
+    return f"did you mean `{close}`?" if close else ""
 
 
 def _forbidden(text: str) -> str | None:
@@ -489,7 +500,10 @@ def _validate(
         if key not in FIELDS:
             hint = _suggest(key, FIELDS) or "known fields: " + ", ".join(FIELDS)
             err(val.line, 1, key, f"unknown field '{key}'", hint)
+    misspelt = {_closest(k, FIELDS) for k in data if k not in FIELDS}
     for key in REQUIRED:
+        if key in misspelt:
+            continue
         if key not in data or data[key].value in (None, ""):
             line = data[key].line if key in data else fm_line
             example = "title: Sun on the kettle" if key == "title" else "date: 2026-03-14"

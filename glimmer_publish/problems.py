@@ -24,7 +24,10 @@ class Problem:
     def text(self) -> str:
         where = f"{self.path}:{self.line}:{self.col}"
         field = f"{self.field}: " if self.field else ""
-        hint = f"\n  hint: {self.hint}" if self.hint else ""
+        hint = ""
+        if self.hint:
+            lines = self.hint.strip("\n").split("\n")
+            hint = "\n  hint: " + "\n        ".join(lines)
         return f"{where}: {self.severity}: {field}{self.message}{hint}"
 
     def github(self) -> str:

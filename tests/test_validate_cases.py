@@ -1,0 +1,39 @@
+"""Golden files: every fixture in tests/validate/cases/<case>.md has a sibling <case>.txt
+holding exactly what `glimmer validate` says about it (empty for a valid entry).
+
+Regenerate after an intended change with:  GLIMMER_REGOLD=1 pytest tests/test_validate_cases.py
+and read the diff before committing it.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from glimmer_publish.entries import load_entry
+from glimmer_publish.problems import render
+from glimmer_publish.settings import Settings
+
+CASES = Path(__file__).parent / "validate" / "cases"
+SETTINGS = Settings(repo_root=CASES, entries_dir=CASES)
+
+
+def _message(case: Path) -> str:
+    _, problems = load_entry(case, SETTINGS)
+    return render(problems, "text")
+
+
+@pytest.mark.parametrize("case", sorted(CASES.glob("*.md")), ids=lambda p: p.stem)
+def test_validator_message_matches_golden_file(case: Path) -> None:
+    expected_file = case.with_suffix(".txt")
+    got = _message(case)
+    if os.environ.get("GLIMMER_REGOLD"):
+        expected_file.write_text(got + ("\n" if got else ""), encoding="utf-8")
+    expected = expected_file.read_text(encoding="utf-8").rstrip("\n")
+    assert got == expected
+    if case.stem.startswith("ok-"):
+        assert got == "", "ok-* cases must be valid"
+    else:
+        assert got.startswith(f"{case.name}:"), "every problem names the file, line and column"
