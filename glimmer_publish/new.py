@@ -8,7 +8,7 @@ from pathlib import Path
 
 import yaml
 
-from .entries import load_entry, slugify
+from .entries import find_entry_files, load_entry, slugify
 from .problems import Problem
 from .settings import Settings
 
@@ -50,13 +50,20 @@ def _scalar(value: object) -> str:
 
 def write_new_entry(settings: Settings, title: str, *, tags: list[str], where: str | None,
                     felt: str | None, body: str | None, now: datetime) -> NewEntry:
-    """Write entries/YYYY/YYYY-MM-DD-title.md (a numbered name if taken) and validate it."""
+    """Write entries/YYYY/YYYY-MM-DD-title.md and validate it.
+
+    A name whose address another entry already uses (in any folder) gets a number instead,
+    and an existing file is never opened for writing.
+    """
     stem = f"{now:%Y-%m-%d}-{slugify(title)[:60].strip('-') or 'glimmer'}"
     folder = settings.entries_dir / f"{now:%Y}"
     folder.mkdir(parents=True, exist_ok=True)
     text = entry_text(title, now, tags, where, felt, body)
+    taken = {slugify(p.stem).casefold() for p in find_entry_files(settings.entries_dir)}
     for n in range(1, 1000):
         path = folder / (f"{stem}.md" if n == 1 else f"{stem}-{n}.md")
+        if slugify(path.stem).casefold() in taken:
+            continue
         try:
             with path.open("x", encoding="utf-8", newline="\n") as fh:
                 fh.write(text)

@@ -125,3 +125,16 @@ def test_new_refuses_an_overlong_title_without_leaving_a_file(repo, capsys):
     assert main(["new", "x" * 200]) == 1
     assert "at most 120" in capsys.readouterr().err
     assert list(repo.entries_dir.rglob("*.md")) == []
+
+
+def test_new_avoids_an_address_already_used_in_another_folder(repo, capsys):
+    from datetime import datetime
+
+    from glimmer_publish.settings import load_settings
+
+    today = datetime.now(load_settings(repo.root / "mkdocs.yml").tz)
+    repo.entry(f"old/{today:%Y-%m-%d}-birds.md")
+    assert main(["new", "Birds"]) == 0
+    path = Path(capsys.readouterr().out.strip())
+    assert path.name == f"{today:%Y-%m-%d}-birds-2.md"
+    assert main(["validate"]) == 0
