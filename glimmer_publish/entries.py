@@ -231,7 +231,13 @@ class _Report:
         self.problems: list[Problem] = []
 
     def error(self, line: int, col: int, fld: str, message: str, hint: str = "") -> None:
-        self.problems.append(Problem(self.source, line, col, fld, message, hint))
+        """Record a problem; invisible characters in it are spelled out, never printed."""
+        self.problems.append(Problem(self.source, line, col, _visible(fld), _visible(message),
+                                     _visible(hint)))
+
+
+def _visible(text: str) -> str:
+    return _FORBIDDEN.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def _read(path: Path, settings: Settings, report: _Report) -> bytes | None:
@@ -246,6 +252,10 @@ def _read(path: Path, settings: Settings, report: _Report) -> bytes | None:
         if path.stem.split(".")[0].lower() in _WINDOWS_RESERVED:
             report.error(1, 1, "", f"'{path.name}' is a reserved file name on Windows",
                          f"rename the file, for example to '2026-03-14-{path.stem.lower()}.md'")
+            return None
+        if not path.is_file():
+            report.error(1, 1, "", "this is not a regular file (a folder, device or pipe?)",
+                         "entries are plain .md text files")
             return None
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
@@ -409,7 +419,12 @@ class _Converter:
         for key_node, value_node in node.value:
             line, col = self.pos(key_node)
             merge = key_node.tag == "tag:yaml.org,2002:merge"
-            if not isinstance(key_node, yaml.ScalarNode) or merge:
+            if merge:
+                self.report.error(line, col, "", "the YAML merge key << is not supported",
+                                  "write each field out on its own line")
+                self.failed = True
+                continue
+            if not isinstance(key_node, yaml.ScalarNode):
                 self.report.error(line, col, "", "field names must be plain words")
                 self.failed = True
                 continue

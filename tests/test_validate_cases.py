@@ -37,3 +37,19 @@ def test_validator_message_matches_golden_file(case: Path) -> None:
         assert got == "", "ok-* cases must be valid"
     else:
         assert got.startswith(f"{case.name}:"), "every problem names the file, line and column"
+
+
+def test_the_tests_readme_lists_every_case_with_its_outcome() -> None:
+    readme = (Path(__file__).parent / "README.md").read_text(encoding="utf-8")
+    rows = {}
+    for line in readme.splitlines():
+        if line.startswith("| `"):
+            name, outcome = (cell.strip() for cell in line.strip("|").split("|", 1))
+            rows[name.strip("`")] = outcome
+    cases = {p.stem for p in CASES.glob("*.md")}
+    assert set(rows) == cases
+    for name, outcome in rows.items():
+        assert (outcome == "accepted") == name.startswith("ok-"), name
+        if outcome != "accepted":
+            first = (CASES / f"{name}.txt").read_text(encoding="utf-8").splitlines()[0]
+            assert first.endswith(outcome.removeprefix("error: ").replace("\\|", "|")), name
