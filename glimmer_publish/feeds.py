@@ -26,7 +26,7 @@ from feedgen.util import xml_elem
 from . import __version__
 from .cards.model import Card
 from .entries import Entry
-from .markup import to_html
+from .markup import excerpt, plain_text, to_html
 from .settings import Settings, SettingsError
 
 GENERATOR = "Glimmer Publish"
@@ -167,7 +167,8 @@ def _author(entry: Entry, settings: Settings) -> str:
 
 
 def _summary(entry: Entry) -> str:
-    return clean(entry.excerpt or entry.title)
+    """Like `Entry.excerpt`, but from the cleaned body: a lone surrogate would crash nh3."""
+    return clean(excerpt(plain_text(clean(entry.body))) or entry.felt or entry.title)
 
 
 def _rss_and_atom(feed: _Feed, settings: Settings, cards: Mapping[str, Card], kind: str) -> bytes:
