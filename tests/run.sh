@@ -14,6 +14,7 @@ fi
 need=()
 [ -x /usr/bin/chromium ] || need+=(chromium)
 /sbin/ldconfig -p 2>/dev/null | grep -q libfribidi || need+=(libfribidi0)
+command -v shellcheck >/dev/null || need+=(shellcheck)  # lints the workflows' run: scripts
 if [ "${#need[@]}" -gt 0 ]; then
   SUDO=""
   [ "$(id -u)" -eq 0 ] || SUDO="sudo"

@@ -1,0 +1,180 @@
+"""The publishing workflows are safe to run on every push and pull request.
+
+actionlint (with shellcheck on every `run:` script) and zizmor must report nothing; a
+dangerous step injected into a copy must be caught by each of them, so a regression
+fails the suite. The pre-commit hooks are checked with the pre-commit framework itself.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from workflows import lint
+
+REPO = Path(__file__).resolve().parent.parent
+WORKFLOWS = REPO / ".github" / "workflows"
+PUBLISH = WORKFLOWS / "publish.yml"
+TESTS_YML = WORKFLOWS / "tests.yml"
+PINNED = re.compile(r"^[\w.-]+/[\w./-]+@[0-9a-f]{40} # v\d+(\.\d+)*$")
+
+
+def load(path: Path) -> dict:
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def workflow_files() -> list[Path]:
+    return sorted(WORKFLOWS.glob("*.yml"))
+
+
+@pytest.fixture(scope="module")
+def linters_ready() -> None:
+    missing = lint.missing_tools()
+    assert not missing, f"not installed: {', '.join(missing)} (bash tests/run.sh installs them)"
+
+
+@pytest.mark.parametrize("tool", ["actionlint", "shellcheck", "zizmor"])
+def test_linters_report_nothing_in_our_workflows(tool, linters_ready):
+    paths = workflow_files()
+    assert {p.name for p in paths} >= {"publish.yml", "tests.yml"}
+    if tool == "shellcheck":
+        findings = [f for p in paths for f in lint.shellcheck(p)]
+    else:
+        findings = getattr(lint, tool)(paths)
+    assert findings == [], "\n".join(map(str, findings))
+
+
+def test_each_linter_catches_a_dangerous_step(tmp_path, linters_ready):
+    """A step that pastes a pull request's title into a shell, unquoted, must be flagged."""
+    copy = tmp_path / ".github" / "workflows" / "publish.yml"
+    copy.parent.mkdir(parents=True)
+    text = PUBLISH.read_text(encoding="utf-8")
+    bad = ("      - name: Greet\n"
+           "        run: echo ${{ github.event.pull_request.title }} && ls $RUNNER_TEMP/*\n\n")
+    anchor = "      - name: Validate entries\n"
+    assert anchor in text
+    copy.write_text(text.replace(anchor, bad + anchor), encoding="utf-8")
+
+    found = {f.tool: f for f in lint.all_findings([copy])}
+    assert set(found) == {"actionlint", "shellcheck", "zizmor"}, found
+    assert "potentially untrusted" in found["actionlint"].message
+    assert "SC2086" in found["shellcheck"].message  # unquoted variable
+    assert "template-injection" in found["zizmor"].message
+    assert all(f.line == text[: text.index(anchor)].count("\n") + 2 for f in found.values())
+
+
+def test_every_action_is_pinned_to_a_full_commit_with_its_version():
+    for path in workflow_files():
+        text = path.read_text(encoding="utf-8")
+        uses = [line.split("uses:", 1)[1].strip() for line in text.splitlines()
+                if line.strip().startswith(("uses:", "- uses:"))]
+        assert uses, path
+        for ref in uses:
+            assert PINNED.match(ref), f"{path.name}: {ref!r} is not pinned to a commit SHA"
+
+
+def test_only_the_deploy_job_may_write():
+    wf = load(PUBLISH)
+    assert wf["permissions"] == {}
+    assert wf["jobs"]["build"]["permissions"] == {"contents": "read"}
+    assert wf["jobs"]["deploy"]["permissions"] == {"pages": "write", "id-token": "write"}
+    assert load(TESTS_YML)["permissions"] == {}
+    for path in workflow_files():
+        text = path.read_text(encoding="utf-8")
+        assert "pull_request_target" not in text
+        for job in load(path)["jobs"].values():
+            for step in job["steps"]:
+                if step.get("uses", "").startswith("actions/checkout@"):
+                    assert step["with"]["persist-credentials"] is False
+                assert "${{" not in step.get("run", ""), f"{path.name}: expression in a script"
+
+
+def test_publishes_on_push_pull_request_and_by_hand_and_deploys_only_the_default_branch():
+    wf = load(PUBLISH)
+    on = wf[True]  # YAML 1.1 reads the key `on` as true
+    assert set(on) == {"push", "pull_request", "workflow_dispatch"}
+    deploy = wf["jobs"]["deploy"]
+    default_branch = ("github.ref == format('refs/heads/{0}', "
+                      "github.event.repository.default_branch)")
+    assert default_branch in deploy["if"] and "!= 'pull_request'" in deploy["if"]
+    assert deploy["needs"] == "build"
+    assert deploy["concurrency"] == {"group": "pages", "cancel-in-progress": False}
+    assert deploy["environment"]["name"] == "github-pages"
+    steps = {s.get("name"): s for s in wf["jobs"]["build"]["steps"]}
+    upload = steps["Upload the site for GitHub Pages"]
+    assert upload["if"] == deploy["if"] and upload["with"]["path"] == "site/"
+    cards = steps["Upload the cards for review"]
+    assert cards["if"] == "github.event_name == 'pull_request'"
+
+
+def test_card_cache_key_follows_entries_card_code_and_fonts():
+    steps = load(PUBLISH)["jobs"]["build"]["steps"]
+    cache = next(s for s in steps if s.get("uses", "").startswith("actions/cache@"))
+    assert cache["with"]["path"] == ".cache/glimmer"
+    key = cache["with"]["key"]
+    for part in ("entries/**", "glimmer_publish/cards/**", "glimmer_publish/fonts/**"):
+        assert f"'{part}'" in key
+    prefix = key.split("${{ hashFiles")[0]
+    assert cache["with"]["restore-keys"].strip() == prefix
+    names = [s.get("name") for s in steps]
+    assert names.index(cache["name"]) < names.index("Build the site, cards and feeds")
+
+
+def test_tests_workflow_runs_the_suite_on_pull_requests():
+    wf = load(TESTS_YML)
+    assert "pull_request" in wf[True]
+    runs = [s["run"].strip() for s in wf["jobs"]["suite"]["steps"] if "run" in s]
+    assert runs[-1] == "bash tests/run.sh"
+
+
+def test_pre_commit_accepts_the_hooks_manifest_and_our_config():
+    pre_commit = [sys.executable, "-m", "pre_commit"]
+    for cmd, path in (("validate-manifest", ".pre-commit-hooks.yaml"),
+                      ("validate-config", ".pre-commit-config.yaml")):
+        result = subprocess.run([*pre_commit, cmd, path], cwd=REPO, capture_output=True,
+                                text=True, timeout=60)
+        assert result.returncode == 0, result.stdout + result.stderr
+    (hook,) = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    assert hook["entry"] == "glimmer validate" and hook["language"] == "python"
+    assert re.match(hook["files"], "entries/2026/2026-06-02-birds.md")
+    assert not re.match(hook["files"], "docs/about.md")
+
+
+def test_pre_commit_hook_stops_a_broken_entry_from_being_committed(tmp_path):
+    """The repo's own hook, run by pre-commit, passes a good journal and blocks a bad entry."""
+    repo = tmp_path / "journal"
+    repo.mkdir()
+    for name in ("mkdocs.yml", ".pre-commit-config.yaml"):
+        shutil.copy2(REPO / name, repo / name)
+    shutil.copytree(REPO / "entries", repo / "entries")
+    # The hook runs .venv/bin/glimmer, as set up by the README; here: this test's environment.
+    (repo / ".venv").symlink_to(Path(sys.executable).parent.parent, target_is_directory=True)
+    env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home"),
+           "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org",
+           "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.org"}
+    env.pop("GITHUB_ACTIONS", None)
+
+    def run(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(args, cwd=repo, env=env, capture_output=True, text=True,
+                              timeout=120)
+
+    run("git", "init", "-q")
+    run("git", "add", "-A")
+    good = run(sys.executable, "-m", "pre_commit", "run")
+    assert good.returncode == 0, good.stdout + good.stderr
+    assert "Passed" in good.stdout
+
+    bad = repo / "entries" / "2026" / "2026-11-01-colon.md"
+    bad.write_text("---\ntitle: Morning: frost on the window\ndate: 2026-11-01\n---\nIce ferns.\n",
+                   encoding="utf-8")
+    run("git", "add", str(bad))
+    blocked = run(sys.executable, "-m", "pre_commit", "run")
+    assert blocked.returncode == 1, blocked.stdout + blocked.stderr
+    assert "Failed" in blocked.stdout
+    assert "entries/2026/2026-11-01-colon.md:2:" in blocked.stdout
