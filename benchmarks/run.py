@@ -1,0 +1,395 @@
+"""Benchmark Glimmer Publish against Material for MkDocs (blog + social + tags + RSS), side by side.
+
+    .venv/bin/python benchmarks/run.py                     # N = 100, 1,000, 10,000; 3 repeats
+    .venv/bin/python benchmarks/run.py --sizes 100,1000    # skip 10,000
+    .venv/bin/python benchmarks/run.py --quick             # N = 20, 1 repeat (what the tests run)
+    .venv/bin/python benchmarks/run.py --setup-reference   # install the reference first
+
+Every figure is a whole fresh process (wall time, CPU, peak memory); ours and the reference's
+runs alternate inside one repeat so a noisy machine slows both alike. See BENCHMARKS.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import measure
+import reference
+import synth
+from measure import Sample, summarize
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+OUT = HERE / "out"
+SIZES = {"og": (1200, 630), "square": (1080, 1080), "portrait": (1080, 1350),
+         "story": (1080, 1920)}
+SCENARIOS = ("cold", "nochange", "edit", "add")
+LABELS = {
+    "cold": "(a) cold full build",
+    "nochange": "(b) rebuild, nothing changed",
+    "edit": "(c) rebuild after editing one entry",
+    "add": "(d) rebuild after adding one entry",
+    "validate": "(e) `glimmer validate`",
+}
+QUIET_ENV = {"NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
+
+
+# ---------------------------------------------------------------- the projects
+
+
+def project_files(repo: Path) -> list[str]:
+    """The repository's files (committed or not, minus ignored ones), without entries/."""
+    out = subprocess.run(["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"],
+                         cwd=repo, capture_output=True, check=True).stdout.decode()
+    skip = ("entries/", "benchmarks/", "tests/", ".github/")
+    return [f for f in out.split("\0") if f and not f.startswith(skip)]
+
+
+def make_ours(root: Path, n: int, seed: int) -> tuple[Path, list[synth.Generated]]:
+    project = root / "ours"
+    for rel in project_files(REPO):
+        src = REPO / rel
+        if src.is_file():
+            (project / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(src, project / rel)
+    return project, synth.generate(project / "entries", n, seed)
+
+
+def glimmer() -> list[str]:
+    exe = Path(sys.executable).with_name("glimmer")
+    return [str(exe)] if exe.exists() else [sys.executable, "-m", "glimmer_publish.cli"]
+
+
+def has_command(name: str) -> bool:
+    help_text = subprocess.run([*glimmer(), "--help"], capture_output=True, text=True).stdout
+    return f"{{{name}" in help_text or f",{name}" in help_text
+
+
+def cards_rendered(project: Path, since_ns: int) -> int:
+    """Card images written into the card cache since `since_ns` (a cache hit writes nothing)."""
+    cache = project / ".cache"
+    if not cache.is_dir():
+        return 0
+    return sum(1 for p in cache.rglob("*") if p.suffix in (".png", ".jpg") and p.is_file()
+               and p.stat().st_mtime_ns >= since_ns)
+
+
+# ---------------------------------------------------------------- one size
+
+
+@dataclass
+class Results:
+    n: int
+    ours: dict[str, list[Sample]] = field(default_factory=dict)
+    ref: dict[str, list[Sample]] = field(default_factory=dict)
+    cards: dict[str, list[int]] = field(default_factory=dict)  # cards rendered per scenario
+    ref_cards: int = 0
+    encode: dict[str, float] = field(default_factory=dict)  # seconds per encode, by format
+    formats: tuple[str, ...] = ()
+    wall: float = 0.0
+    failures: list[str] = field(default_factory=list)
+
+
+def _record(bucket: dict[str, list[Sample]], key: str, sample: Sample, res: Results,
+            who: str) -> None:
+    bucket.setdefault(key, []).append(sample)
+    if sample.returncode:
+        res.failures.append(f"{who} {key} exited with {sample.returncode}")
+
+
+def bench_size(n: int, args: argparse.Namespace, ref_exe: Path | None) -> Results:
+    started = time.perf_counter()
+    res = Results(n)
+    root = Path(tempfile.mkdtemp(prefix=f"glimmer-bench-{n}-"))
+    log = OUT / f"log-{n}.txt"
+    log.write_text("", encoding="utf-8")
+    env = {**os.environ, **QUIET_ENV}
+    try:
+        ours, generated = make_ours(root, n, args.seed)
+        ref = root / "reference"
+        if ref_exe:
+            reference.write_project(ref, generated)
+        build = [*glimmer(), "build"] if has_command("build") else [
+            str(Path(sys.executable).with_name("mkdocs")), "build"]
+        target = generated[len(generated) // 2].path
+        ref_target = (ref / "docs" / "blog" / "posts" / f"{generated[len(generated) // 2].slug}"
+                      ".md")
+        print(f"N={n}: journal in {root}", file=sys.stderr)
+        for r in range(args.repeat):
+            for scenario in SCENARIOS:
+                if scenario == "cold":
+                    shutil.rmtree(ours / ".cache", ignore_errors=True)
+                    shutil.rmtree(ours / "site", ignore_errors=True)
+                elif scenario == "edit":
+                    synth.edit(target, r)
+                elif scenario == "add":
+                    synth.add(ours / "entries", r)
+                since = time.time_ns()
+                _record(res.ours, scenario, measure.run(build, ours, log, env), res, "ours")
+                res.cards.setdefault(scenario, []).append(cards_rendered(ours, since))
+                if ref_exe:
+                    if scenario == "cold":
+                        reference.clear_caches(ref)
+                    elif scenario == "edit":
+                        synth.edit(ref_target, r)
+                    elif scenario == "add":
+                        reference.add_post(ref, r)
+                    sample = measure.run([str(ref_exe), "build"], ref, log, env)
+                    _record(res.ref, scenario, sample, res, "reference")
+                print(f"  repeat {r + 1}: {scenario} done", file=sys.stderr)
+            _record(res.ours, "validate", measure.run([*glimmer(), "validate"], ours, log, env),
+                    res, "ours")
+        if ref_exe and (ref / "site").is_dir():
+            res.ref_cards = sum(1 for _ in (ref / "site" / "assets" / "images" / "social")
+                                .rglob("*.png"))
+        res.formats = cards_alone(ours, res, args.repeat, log, env)
+        res.encode = encode_floor(ours, res.formats)
+    finally:
+        if args.keep:
+            print(f"N={n}: kept {root}", file=sys.stderr)
+        else:
+            shutil.rmtree(root, ignore_errors=True)
+    res.wall = time.perf_counter() - started
+    return res
+
+
+def _formats(project: Path) -> tuple[str, ...]:
+    from glimmer_publish.settings import load_settings
+
+    return load_settings(project / "mkdocs.yml").card_formats
+
+
+def cards_alone(project: Path, res: Results, repeat: int, log: Path,
+                env: dict[str, str]) -> tuple[str, ...]:
+    """(f) `glimmer cards --format X` into a fresh folder with the card cache cleared."""
+    formats = _formats(project)
+    if not has_command("cards"):
+        res.failures.append("`glimmer cards` is not available: (f) not measured")
+        return formats
+    for fmt in formats:
+        for _ in range(repeat):
+            out = project / f"cards-{fmt}"
+            shutil.rmtree(out, ignore_errors=True)
+            shutil.rmtree(project / ".cache", ignore_errors=True)
+            cmd = [*glimmer(), "cards", "--format", fmt, "--out", str(out)]
+            _record(res.ours, f"cards:{fmt}", measure.run(cmd, project, log, env), res, "ours")
+    return formats
+
+
+def encode_floor(project: Path, formats: tuple[str, ...]) -> dict[str, float]:
+    """(g) Seconds Pillow needs to encode one real card of each format, nothing else.
+
+    The pixels are those of a card we rendered (encoding time depends on content), saved
+    with the same format and options the card renderer uses; median of 5.
+    """
+    from PIL import Image
+
+    floor = {}
+    for fmt in formats:
+        found = sorted((project / f"cards-{fmt}").rglob(f"{fmt}.*")) or sorted(
+            (project / "site" / "cards").rglob(f"{fmt}.*"))
+        if found:
+            img = Image.open(found[len(found) // 2])
+            img.load()
+        else:
+            img = Image.linear_gradient("L").resize(SIZES[fmt]).convert("RGB")
+        kind = "JPEG" if found and found[0].suffix == ".jpg" else "PNG"
+        options = encode_options(kind)
+        times = []
+        for _ in range(5):
+            buf = io.BytesIO()
+            t = time.process_time()
+            img.save(buf, kind, **options)
+            times.append(time.process_time() - t)
+        floor[fmt] = statistics.median(times)
+    return floor
+
+
+def encode_options(kind: str) -> dict:
+    """The save options our card renderer uses, so the floor encodes exactly what it does."""
+    try:
+        from glimmer_publish.cards import render
+
+        return dict(getattr(render, "SAVE_OPTIONS", {}).get(kind, {}))
+    except ImportError:
+        return {}
+
+
+# ---------------------------------------------------------------- the report
+
+
+def machine() -> list[str]:
+    cpu = next((line.split(":", 1)[1].strip() for line in
+                Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("model name")),
+               platform.processor() or "unknown")
+    mem = subprocess.run(["free", "-h"], capture_output=True, text=True).stdout.splitlines()
+    total = mem[1].split()[1] if len(mem) > 1 else "?"
+    ours = subprocess.run([sys.executable, "-m", "pip", "list", "--format=freeze",
+                           "--disable-pip-version-check"], capture_output=True, text=True).stdout
+    wanted = ("mkdocs", "mkdocs-material", "pillow", "feedgen", "markdown", "glimmer-publish")
+    pkgs = ", ".join(line.replace("==", " ") for line in ours.splitlines()
+                     if line.split("==")[0].lower() in wanted)
+    return [
+        f"- CPU: {cpu}; `nproc` = {os.cpu_count()} (usable: {len(os.sched_getaffinity(0))})",
+        f"- memory (`free -h` total): {total}",
+        f"- Python {platform.python_version()} on {platform.platform()}",
+        f"- ours: {pkgs}",
+        f"- reference: {reference.versions()}",
+    ]
+
+
+def _cell(samples: list[Sample] | None, attr: str = "wall", unit: str = "s") -> str:
+    if not samples:
+        return "—"
+    digits = 0 if unit == "MB" else 2
+    return summarize([getattr(s, attr) for s in samples]).text(unit, digits)
+
+
+def _median(samples: list[Sample] | None, attr: str = "wall") -> float | None:
+    return statistics.median(getattr(s, attr) for s in samples) if samples else None
+
+
+def _ratio(a: float | None, b: float | None) -> str:
+    return f"{a / b:.2f}×" if a is not None and b else "—"
+
+
+def report(results: list[Results], repeat: int) -> str:
+    lines = ["## Machine", "", *machine(), ""]
+    for res in results:
+        lines += [f"## N = {res.n:,} entries ({repeat} repeat{'s' if repeat > 1 else ''}, "
+                  f"took {res.wall:.0f} s)", "",
+                  "Median wall time (min–max); memory: largest process / whole process tree "
+                  "(PSS); ratio = ours ÷ reference (below 1 means we are faster).", "",
+                  "| scenario | ours | ours memory | cards rendered | reference | reference "
+                  "memory | ratio |",
+                  "| --- | --- | --- | --- | --- | --- | --- |"]
+        for key in (*SCENARIOS, "validate"):
+            ours, ref = res.ours.get(key), res.ref.get(key)
+            rendered = res.cards.get(key)
+            lines.append(
+                f"| {LABELS[key]} | {_cell(ours)} | {_cell(ours, 'rss_mb', 'MB')} / "
+                f"{_cell(ours, 'tree_mb', 'MB')} | "
+                f"{'/'.join(map(str, rendered)) if rendered else '—'} | {_cell(ref)} | "
+                f"{_cell(ref, 'rss_mb', 'MB')} / {_cell(ref, 'tree_mb', 'MB')} | "
+                f"{_ratio(_median(ours), _median(ref))} |")
+        for fmt in res.formats:
+            lines.append(f"| (f) cards alone, `{fmt}` | {_cell(res.ours.get(f'cards:{fmt}'))} | "
+                         f"{_cell(res.ours.get(f'cards:{fmt}'), 'rss_mb', 'MB')} / "
+                         f"{_cell(res.ours.get(f'cards:{fmt}'), 'tree_mb', 'MB')} | "
+                         f"{res.n} | — | — | — |")
+        lines += ["", "Per card, `glimmer cards` CPU time minus `glimmer validate` CPU time "
+                  "(start-up and loading), over N, against (g) Pillow encoding one card of that "
+                  "size alone:", "",
+                  "| format | ours, CPU per card | (g) Pillow encode alone | ratio |",
+                  "| --- | --- | --- | --- |"]
+        for fmt in res.formats:
+            per = per_card(res, fmt)
+            floor = res.encode.get(fmt)
+            lines.append(f"| {fmt} | {_ms(per)} | {_ms(floor)} | {_ratio(per, floor)} |")
+        if res.ref_cards:
+            lines += ["", f"The reference made {res.ref_cards:,} social cards (one per page, "
+                      "including its index, archive and tag pages)."]
+        lines += ["", *targets(res), ""]
+        if res.failures:
+            lines += ["Problems during the run:", "", *(f"- {f}" for f in res.failures), ""]
+    return "\n".join(lines)
+
+
+def _ms(seconds: float | None) -> str:
+    return f"{seconds * 1000:.1f} ms" if seconds is not None else "—"
+
+
+def per_card(res: Results, fmt: str) -> float | None:
+    cards, base = _median(res.ours.get(f"cards:{fmt}"), "cpu"), _median(
+        res.ours.get("validate"), "cpu")
+    if cards is None or base is None:
+        return None
+    return max(cards - base, 0.0) / res.n
+
+
+def _verdict(ok: bool | None) -> str:
+    return "not measured" if ok is None else ("PASS" if ok else "FAIL")
+
+
+def targets(res: Results) -> list[str]:
+    """The issue's targets as pass/fail lines (they are set for N = 1,000 and N = 10,000)."""
+    cold, ref_cold = _median(res.ours.get("cold")), _median(res.ref.get("cold"))
+    nochange, edit = _median(res.ours.get("nochange")), _median(res.ours.get("edit"))
+    zero = res.cards.get("nochange")
+    rss = max((s.tree_mb for ss in res.ours.values() for s in ss), default=None)
+    lines = [f"Targets (set for N = 1,000; for N = {res.n:,} informative):", ""]
+    lines.append(f"- cold build faster than the reference: ours ÷ reference = "
+                 f"{_ratio(cold, ref_cold)} → "
+                 f"{_verdict(None if ref_cold is None else cold < ref_cold)}")
+    speedup = cold / nochange if cold and nochange else None
+    lines.append(f"- no-change rebuild ≥ 10× faster than our cold build, zero cards: "
+                 f"{speedup:.1f}× faster, cards rendered {zero} → "
+                 f"{_verdict(None if speedup is None else speedup >= 10 and not any(zero or []))}"
+                 if speedup else "- no-change rebuild: not measured")
+    share = edit / cold if edit and cold else None
+    lines.append(f"- one-entry edit ≤ 10 % of our cold build: {share:.1%} → "
+                 f"{_verdict(share <= 0.10)}" if share else "- one-entry edit: not measured")
+    if res.n >= 10_000:
+        lines.append(f"- peak memory at N = 10,000 under 1.5 GB: {rss:,.0f} MB (whole tree) → "
+                     f"{_verdict(rss < 1536)}")
+    for fmt in res.formats:
+        per, floor = per_card(res, fmt), res.encode.get(fmt)
+        lines.append(f"- per-card `{fmt}` within 2× of Pillow encoding alone: "
+                     f"{_ratio(per, floor)} → "
+                     f"{_verdict(None if per is None or not floor else per <= 2 * floor)}")
+    return lines
+
+
+# ---------------------------------------------------------------- main
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--sizes", default="100,1000,10000",
+                        help="comma-separated journal sizes (default: 100,1000,10000)")
+    parser.add_argument("--repeat", type=int, default=3, help="runs per figure (default: 3)")
+    parser.add_argument("--quick", action="store_true", help="N = 20, 1 repeat (for tests)")
+    parser.add_argument("--no-reference", action="store_true", help="measure ours only")
+    parser.add_argument("--reference-max", type=int, default=1000,
+                        help="measure the reference only up to this N (default: 1000)")
+    parser.add_argument("--setup-reference", action="store_true",
+                        help="install the reference into benchmarks/.venv-ref, then run")
+    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--keep", action="store_true", help="keep the temporary journals")
+    parser.add_argument("--output", type=Path, default=OUT / "results.md",
+                        help="where to write the Markdown table (default: benchmarks/out/)")
+    args = parser.parse_args(argv)
+    if args.setup_reference:
+        reference.setup()
+    sizes = [20] if args.quick else [int(s.replace("_", "")) for s in args.sizes.split(",")]
+    if args.quick:
+        args.repeat = 1
+    OUT.mkdir(parents=True, exist_ok=True)
+    ref_exe = None if args.no_reference else reference.mkdocs()
+    if ref_exe is None and not args.no_reference:
+        print("reference not installed (run with --setup-reference): measuring ours only",
+              file=sys.stderr)
+    results = []
+    for n in sizes:
+        results.append(bench_size(n, args, ref_exe if n <= args.reference_max else None))
+    text = "# Benchmark results\n\n" + report(results, args.repeat) + "\n"
+    print(text)
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(text, encoding="utf-8")
+    print(f"written to {args.output}", file=sys.stderr)
+    return 1 if any(r.failures and any("exited" in f for f in r.failures) for r in results) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
