@@ -120,6 +120,8 @@ def test_card_cache_key_follows_entries_card_code_and_fonts():
     key = cache["with"]["key"]
     for part in ("entries/**", "glimmer_publish/cards/**", "glimmer_publish/fonts/**"):
         assert f"'{part}'" in key
+    for pattern in re.findall(r"'([^']+)'", key.split("hashFiles(", 1)[1]):
+        assert any(REPO.glob(pattern)), f"hashFiles pattern {pattern!r} matches no file"
     prefix = key.split("${{ hashFiles")[0]
     assert cache["with"]["restore-keys"].strip() == prefix
     names = [s.get("name") for s in steps]
