@@ -344,7 +344,8 @@ def entry_article(entry: Entry, body_html: str, url: str, cards: Cards, settings
         f'{photo}<div class="glimmer-body">{body_html}</div>{felt}'
         f"{tag_list(entry, root, labels)}</article>"
         f"{share_panel(entry, root, cards, settings, labels)}"
-        + (f'<nav class="glimmer-neighbours" aria-label="{escape(labels["pages"])}">'
+        + (f'<nav class="glimmer-neighbours" aria-label="{escape(labels["pages"])}"'
+           ' data-search-exclude>'
            f'{"".join(nav)}</nav>' if nav else "")
     )
 

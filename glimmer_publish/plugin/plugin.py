@@ -38,6 +38,8 @@ except ImportError:
     follow_page = None
 
 log = logging.getLogger("mkdocs.plugins.glimmer")
+THEME_CSS = "assets/glimmer.css"
+THEME_JS = "assets/glimmer.js"
 
 
 class GlimmerPlugin(BasePlugin[GlimmerConfig]):
@@ -71,6 +73,12 @@ class GlimmerPlugin(BasePlugin[GlimmerConfig]):
         except SettingsError as exc:
             raise PluginError(str(exc)) from exc
         self.labels = labels_for(self.settings.language)
+        # The share panel, random page and palettes need these on every site, whatever
+        # the rest of mkdocs.yml says.
+        if THEME_CSS not in config.extra_css:
+            config.extra_css.append(THEME_CSS)
+        if THEME_JS not in [str(s) for s in config.extra_javascript]:
+            config.extra_javascript.append(THEME_JS)
         return config
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:

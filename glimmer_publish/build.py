@@ -1,0 +1,139 @@
+"""`glimmer build` and `glimmer serve`: the same MkDocs build the plugin does, made safe.
+
+`build` validates first, builds into a fresh folder beside the site and swaps it in only
+when the build is complete, so a failed build leaves the published `site/` exactly as it
+was.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import shutil
+import sys
+import time
+from pathlib import Path
+
+from .entries import load_journal
+from .problems import render
+from .settings import SettingsError, load_settings, read_mkdocs_yml
+
+EXIT_OK, EXIT_PROBLEMS = 0, 1
+
+
+def _config_file(args: argparse.Namespace) -> Path:
+    config = Path(args.config)
+    if not config.is_file():
+        raise SettingsError(f"{config}: no such file (run glimmer inside your journal, "
+                            "next to mkdocs.yml, or pass --config)")
+    return config.resolve()
+
+
+def _show_mkdocs_log(level: int) -> None:
+    """MkDocs only prints through logging; show its warnings (and more while serving)."""
+    logger = logging.getLogger("mkdocs")
+    if not logger.handlers:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
+        logger.addHandler(handler)
+    logger.setLevel(level)
+
+
+def site_dir_of(config_file: Path, override: str | None) -> Path:
+    if override:
+        return Path(override).resolve()
+    configured = read_mkdocs_yml(config_file).get("site_dir") or "site"
+    return (config_file.parent / str(configured)).resolve()
+
+
+def swap_in(new: Path, site: Path) -> None:
+    """Replace `site` by `new` with renames only, so readers never see half a site."""
+    old = site.with_name(f".{site.name}.old-{os.getpid()}")
+    if site.exists():
+        os.replace(site, old)
+    try:
+        os.replace(new, site)
+    except OSError:
+        if old.exists():
+            os.replace(old, site)
+        raise
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def run_mkdocs_build(config_file: Path, out: Path) -> None:
+    """The very build `mkdocs build` does, into `out`."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    config = load_config(config_file=str(config_file), site_dir=str(out))
+    config.plugins.on_startup(command="build", dirty=False)
+    try:
+        build(config)
+    finally:
+        config.plugins.on_shutdown()
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from mkdocs.exceptions import MkDocsException
+
+    config_file = _config_file(args)
+    settings = load_settings(config_file)
+    journal = load_journal(settings, include_drafts=True)
+    fmt = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
+    if journal.problems:
+        print(render(journal.problems, fmt))
+        n = len(journal.problems)
+        print(f"{n} problem{'s' if n != 1 else ''} found; the site was not changed",
+              file=sys.stderr)
+        return EXIT_PROBLEMS
+
+    site = site_dir_of(config_file, args.site_dir)
+    building = site.with_name(f".{site.name}.building-{os.getpid()}")
+    shutil.rmtree(building, ignore_errors=True)
+    _show_mkdocs_log(logging.WARNING)
+    started = time.perf_counter()
+    try:
+        run_mkdocs_build(config_file, building)
+    except (MkDocsException, OSError) as exc:
+        shutil.rmtree(building, ignore_errors=True)
+        print(f"glimmer build: {exc}\nthe site was not changed", file=sys.stderr)
+        return EXIT_PROBLEMS
+    except BaseException:
+        shutil.rmtree(building, ignore_errors=True)
+        raise
+    swap_in(building, site)
+    published = len([e for e in journal.entries if not e.draft])
+    print(f"built {published} glimmers into {site} in {time.perf_counter() - started:.1f} s",
+          file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from mkdocs.commands.serve import serve
+    from mkdocs.exceptions import MkDocsException
+
+    config_file = _config_file(args)
+    _show_mkdocs_log(logging.INFO)
+    try:
+        serve(config_file=str(config_file), dev_addr=args.dev_addr,
+              open_in_browser=args.open)
+    except MkDocsException as exc:
+        print(f"glimmer serve: {exc}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    return EXIT_OK
+
+
+def add_build_parser(sub) -> None:
+    p = sub.add_parser("build", help="make the whole site (pages, cards, feeds) into site/")
+    p.add_argument("--site-dir", help="where to put the site (default: site_dir in mkdocs.yml, "
+                                      "else ./site)")
+    p.set_defaults(func=cmd_build)
+
+
+def add_serve_parser(sub) -> None:
+    p = sub.add_parser("serve", help="preview the site while you write (drafts shown)")
+    p.add_argument("--dev-addr", "-a", default=None, metavar="IP:PORT",
+                   help="address to serve on (default: 127.0.0.1:8000)")
+    p.add_argument("--open", action="store_true", help="open the preview in a browser")
+    p.set_defaults(func=cmd_serve)

@@ -1,0 +1,153 @@
+"""Building small journals: failures keep the old site, drafts only in preview, safe bodies."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from lxml import html as lxml_html
+
+from glimmer_publish.build import run_mkdocs_build
+from glimmer_publish.cli import main
+
+REPO = Path(__file__).resolve().parent.parent
+
+CONFIG = """\
+site_name: Tiny Test Journal
+site_url: https://example.org/journal/
+theme:
+  name: material
+  custom_dir: theme
+  language: {language}
+  font: false
+plugins:
+  - search
+  - glimmer:
+      page_size: {page_size}
+      card_formats: [og]
+"""
+
+
+@pytest.fixture
+def small(journal):
+    """A two-entry journal with our theme, a draft, a private note and an About page."""
+    root = journal.root
+    (root / "mkdocs.yml").write_text(CONFIG.format(language="en", page_size=1), "utf-8")
+    shutil.copytree(REPO / "theme", root / "theme")
+    (root / "docs").mkdir()
+    (root / "docs" / "about.md").write_text("# About me\n\nHello.\n", "utf-8")
+    journal.entry("2026-03-14-kettle.md", "Sun on the kettle", "2026-03-14",
+                  "Steam and light.", tags=["home", "light"])
+    journal.entry("2026-03-15-crow.md", "A crow said hello", "2026-03-15", "Caw, it said.")
+    journal.entry("2026-03-16-draft.md", "Half-written moss", "2026-03-16", "Soft.", draft=True)
+    journal.entry("2026-03-17-secret.md", "Only for me", "2026-03-17", "Shh.", private=True)
+    return journal
+
+
+def mkdocs(root: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q"], cwd=root,
+                          capture_output=True, text=True)
+
+
+def page(site: Path, url: str):
+    return lxml_html.fromstring((site / url / "index.html").read_bytes())
+
+
+def test_a_bad_entry_stops_mkdocs_build_with_file_and_line(small):
+    small.write("2026-03-18-colon.md", "---\ntitle: Tea: at last\ndate: 2026-03-18\n---\nHi\n")
+    result = mkdocs(small.root)
+    assert result.returncode != 0
+    assert "entries/2026-03-18-colon.md:2:" in result.stderr
+    assert 'put it in quotes: title: "Tea: at last"' in result.stderr
+    assert not (small.root / "site" / "index.html").exists()
+
+
+def test_glimmer_build_keeps_the_old_site_when_a_build_fails(small, monkeypatch, capsys):
+    monkeypatch.chdir(small.root)
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+    assert main(["build"]) == 0
+    site = small.root / "site"
+    before = {p: p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    assert (site / "glimmers" / "2026-03-15-crow" / "index.html").is_file()
+
+    # An entry problem: stopped before MkDocs runs, reported like `glimmer validate`.
+    bad = small.write("2026-03-18-colon.md", "---\ntitle: Tea: at last\ndate: 2026-03-18\n---\n")
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    assert main(["build"]) == 1
+    assert "::error file=entries/2026-03-18-colon.md,line=2," in capsys.readouterr().out
+    bad.unlink()
+
+    # A failure inside MkDocs itself (here a bad plugin option): same promise.
+    config = small.root / "mkdocs.yml"
+    config.write_text(config.read_text().replace("page_size: 1", "page_size: lots"))
+    assert main(["build"]) == 1
+    assert "page_size" in capsys.readouterr().err
+
+    after = {p: p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    assert after == before
+    assert [p.name for p in small.root.iterdir() if p.name.startswith(".site")] == []
+
+
+def test_glimmer_build_replaces_the_site_when_it_succeeds(small, monkeypatch):
+    monkeypatch.chdir(small.root)
+    site = small.root / "site"
+    site.mkdir()
+    (site / "stale.html").write_text("old")
+    assert main(["build", "--site-dir", "site"]) == 0
+    assert not (site / "stale.html").exists()
+    assert (site / "index.html").is_file() and (site / "feed.xml").is_file()
+
+
+def test_drafts_show_only_in_preview_and_are_marked(small, tmp_path):
+    built, preview = tmp_path / "built", tmp_path / "preview"
+    run_mkdocs_build(small.root / "mkdocs.yml", built)
+    assert not (built / "glimmers" / "2026-03-16-draft").exists()
+
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    config = load_config(config_file=str(small.root / "mkdocs.yml"), site_dir=str(preview))
+    config.plugins.on_startup(command="serve", dirty=False)
+    build(config)
+    doc = page(preview, "glimmers/2026-03-16-draft")
+    assert doc.xpath("//p[@class='glimmer-draft']")
+    assert "Half-written moss" not in (preview / "search" / "search_index.json").read_text()
+    assert not (preview / "glimmers" / "2026-03-17-secret").exists()
+    for name in ("feed.xml", "atom.xml", "feed.json"):
+        assert "Half-written" not in (preview / name).read_text(encoding="utf-8")
+
+
+def test_entry_body_html_is_sanitised_but_the_page_frame_is_not(small, tmp_path):
+    small.entry("2026-03-19-html.md", "Raw HTML", "2026-03-19",
+                'Hi <script>alert(1)</script><img src=x onerror="alert(2)">'
+                ' <a href="javascript:alert(3)">link</a> <b>bold</b>')
+    site = tmp_path / "site"
+    run_mkdocs_build(small.root / "mkdocs.yml", site)
+    doc = page(site, "glimmers/2026-03-19-html")
+    body = doc.xpath("//div[@class='glimmer-body']")[0]
+    assert body.xpath(".//b/text()") == ["bold"]
+    assert not body.xpath(".//script") and not body.xpath(".//@onerror")
+    assert not [h for h in body.xpath(".//a/@href") if h.startswith("javascript")]
+    assert doc.xpath("//script[contains(@src, 'glimmer.js')]")  # our own script survives
+
+
+def test_user_pages_and_pagination_in_a_small_journal(small, tmp_path):
+    site = tmp_path / "site"
+    run_mkdocs_build(small.root / "mkdocs.yml", site)
+    assert page(site, "about").xpath("string(//h1)") == "About me"
+    assert (site / "page" / "2" / "index.html").is_file()
+    assert not (site / "page" / "3").exists()
+
+
+def test_dates_and_words_follow_the_site_language(small, tmp_path):
+    config = small.root / "mkdocs.yml"
+    config.write_text(CONFIG.format(language="de", page_size=10), "utf-8")
+    site = tmp_path / "site"
+    run_mkdocs_build(config, site)
+    doc = page(site, "glimmers/2026-03-14-kettle")
+    assert doc.xpath("string(//header//time)") == "14. März 2026"
+    assert doc.xpath("string(//h2[@id='share-title'])") == "Diesen Glimmer teilen"
+    assert page(site, "archive").xpath("string(//h3)") == "März"
