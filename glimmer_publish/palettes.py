@@ -35,3 +35,27 @@ PALETTES: dict[str, Palette] = {
 }
 
 PALETTE_NAMES: tuple[str, ...] = tuple(PALETTES)
+
+
+def rgb(colour: str) -> tuple[int, int, int]:
+    """'#RRGGBB' as a tuple of 0–255 channels."""
+    value = colour.lstrip("#")
+    return int(value[0:2], 16), int(value[2:4], 16), int(value[4:6], 16)
+
+
+def luminance(colour: str | tuple[int, int, int]) -> float:
+    """WCAG relative luminance of an sRGB colour."""
+    channels = rgb(colour) if isinstance(colour, str) else colour
+
+    def linear(c: int) -> float:
+        s = c / 255
+        return s / 12.92 if s <= 0.04045 else ((s + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (linear(c) for c in channels)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(a: str | tuple[int, int, int], b: str | tuple[int, int, int]) -> float:
+    """WCAG contrast ratio (1–21) between two colours."""
+    la, lb = sorted((luminance(a), luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)

@@ -1,0 +1,249 @@
+"""The look of a card: format geometry, where each text block goes, and drawing it.
+
+`layout_card` only measures (fast, testable for clipping); `draw_card` turns a layout into
+pixels: a warm glow or a photo under a scrim, the small sparkle motif, and the text.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from PIL import Image, ImageDraw
+
+from ..palettes import Palette, contrast
+from .fonts import EMOJI, EMOJI_SCALE, LABEL, TEXT, TITLE, load
+from .layout import Block, Piece, fit
+
+
+@dataclass(frozen=True)
+class Format:
+    name: str
+    width: int
+    height: int
+    pad_x: int  # side margins
+    pad_y: int  # top and bottom margins: text never goes nearer the edge
+    title: tuple[int, int, int]  # largest size, smallest size, most lines
+    text: tuple[int, int, int]
+    label: int  # site name and date
+
+
+FORMATS: dict[str, Format] = {
+    f.name: f
+    for f in (
+        Format("og", 1200, 630, 84, 52, (84, 40, 3), (30, 24, 2), 24),
+        Format("square", 1080, 1080, 96, 84, (104, 48, 5), (36, 28, 4), 28),
+        Format("portrait", 1080, 1350, 96, 100, (112, 52, 6), (38, 30, 5), 30),
+        # Stories: app buttons cover the top and bottom ~250 px.
+        Format("story", 1080, 1920, 96, 250 + 60, (132, 56, 7), (46, 34, 6), 34),
+    )
+}
+
+
+@dataclass(frozen=True)
+class CardText:
+    title: str
+    excerpt: str
+    footer: str  # date · where
+    label: str  # site name or handle
+
+
+@dataclass(frozen=True)
+class Placed:
+    kind: str  # "label", "title", "excerpt" or "footer"
+    block: Block
+    box: tuple[float, float, float, float]  # x0, y0, x1, y1 the block is centred in
+
+    def pieces(self) -> list[tuple[Piece, float, float]]:
+        x0, y0, x1, _ = self.box
+        return self.block.placed(x0, y0, x1 - x0)
+
+    def ink(self) -> list[tuple[float, float, float, float]]:
+        """Where each run's pixels land (for the no-clipping and contrast checks)."""
+        return [(x + p.ink[0], y + p.ink[1], x + p.ink[2], y + p.ink[3])
+                for p, x, y in self.pieces() if p.text.strip()]
+
+
+@dataclass(frozen=True)
+class CardLayout:
+    format: Format
+    blocks: tuple[Placed, ...]
+    motif: tuple[float, float, float]  # the label's sparkle: centre x, centre y, radius
+    rule: tuple[float, float, float] | None  # centre x, y and half width of the divider
+
+    @property
+    def safe(self) -> tuple[int, int, int, int]:
+        f = self.format
+        return f.pad_x, f.pad_y, f.width - f.pad_x, f.height - f.pad_y
+
+
+def layout_card(text: CardText, fmt: Format) -> CardLayout:
+    """Where everything goes: label on top, date at the bottom, title and excerpt between."""
+    left, right = fmt.pad_x, fmt.width - fmt.pad_x
+    width = right - left
+    size = fmt.label
+    radius = size * 0.5
+    label = fit(text.label, LABEL, width - 3 * radius, size * 1.6, max_size=size,
+                min_size=round(size * 0.75), max_lines=1, leading=1.2)
+    row = 2 * radius + radius + label.width
+    row_left = left + (width - row) / 2
+    label_box = (row_left + 3 * radius, fmt.pad_y, row_left + row, fmt.pad_y + label.height)
+    motif_y = fmt.pad_y + (label.baselines[0] - size * 0.36 if label.lines else radius)
+    motif = (row_left + radius, motif_y, radius)
+
+    footer = fit(text.footer, TEXT, width, size * 3, max_size=size,
+                 min_size=round(size * 0.75), max_lines=2, leading=1.3)
+    footer_top = fmt.height - fmt.pad_y - footer.height
+    top = label_box[3] + size * 1.4
+    bottom = footer_top - size * 1.4
+    region = bottom - top
+
+    t_max, t_min, t_lines = fmt.title
+    share = 0.66 if text.excerpt else 1.0
+    title = fit(text.title, TITLE, width, region * share, max_size=t_max, min_size=t_min,
+                max_lines=t_lines, leading=1.12)
+    rule_gap = max(24.0, title.size * 0.42)
+    x_max, x_min, x_lines = fmt.text
+    excerpt = None
+    room = region - title.height - 2 * rule_gap
+    if text.excerpt and room >= x_min * 1.5:
+        excerpt = fit(text.excerpt, TEXT, width, room, max_size=x_max, min_size=x_min,
+                      max_lines=x_lines, leading=1.45)
+        if not excerpt.lines:
+            excerpt = None
+    stack = title.height + (2 * rule_gap + excerpt.height if excerpt else 0)
+    y = top + (region - stack) * 0.46
+    blocks = [Placed("label", label, label_box)]
+    blocks.append(Placed("title", title, (left, y, right, y + title.height)))
+    rule = None
+    if excerpt:
+        rule = (fmt.width / 2, y + title.height + rule_gap, min(90.0, width / 4))
+        ey = y + title.height + 2 * rule_gap
+        blocks.append(Placed("excerpt", excerpt, (left, ey, right, ey + excerpt.height)))
+    blocks.append(Placed("footer", footer, (left, footer_top, right, footer_top + footer.height)))
+    return CardLayout(fmt, tuple(blocks), motif, rule)
+
+
+@dataclass(frozen=True)
+class Colours:
+    background: str
+    glow: str
+    text: str
+    muted: str
+    accent: str
+
+
+PHOTO_COLOURS = Colours("#17120F", "#17120F", "#FFF8EF", "#F3E8DB", "#F6CB8C")
+SCRIM = (23, 18, 15)
+
+
+def colours_for(palette: Palette) -> Colours:
+    return Colours(palette.background, palette.glow, palette.text, palette.muted, palette.accent)
+
+
+def _glow(fmt: Format, colours: Colours) -> Image.Image:
+    """The palette's base with soft light rising from the top-right corner."""
+    w, h = fmt.width, fmt.height
+    base = Image.new("RGB", (w, h), colours.background)
+    diameter = int(max(w, h) * 1.9)
+    ring = Image.radial_gradient("L")
+    edge = ring.getpixel((128, 0))  # the value where the circle meets the square's edge
+    ring = ring.point(lambda v: round(255 * (1 - min(1.0, v / edge)) ** 1.8))
+    ring = ring.resize((diameter, diameter), Image.Resampling.BICUBIC)
+    mask = Image.new("L", (w, h), 0)
+    mask.paste(ring, (int(w * 0.92) - diameter // 2, int(-h * 0.08) - diameter // 2))
+    return Image.composite(Image.new("RGB", (w, h), colours.glow), base, mask)
+
+
+def scrim_alpha(photo: Image.Image, boxes: list[tuple[float, float, float, float]],
+                colour: str) -> float:
+    """The lightest scrim over the photo that keeps `colour` at >= 4.5:1 on every pixel.
+
+    The check uses the brightest value of each channel under the text, a colour at least as
+    light as any real pixel there, so the bound holds for the worst pixel too.
+    """
+    if not boxes:
+        return 0.35
+    x0 = max(0, int(min(b[0] for b in boxes)))
+    y0 = max(0, int(min(b[1] for b in boxes)))
+    x1 = min(photo.width, math.ceil(max(b[2] for b in boxes)))
+    y1 = min(photo.height, math.ceil(max(b[3] for b in boxes)))
+    extrema = photo.crop((x0, y0, x1, y1)).getextrema()
+    worst = tuple(hi for _, hi in extrema)
+    for step in range(35, 100, 1):
+        a = step / 100
+        blended = tuple(round(c * (1 - a) + s * a) for c, s in zip(worst, SCRIM, strict=True))
+        if contrast(colour, blended) >= 4.6:
+            return a
+    return 0.99
+
+
+def _sparkle_mask(radius: float, scale: int = 4) -> Image.Image:
+    """A four-pointed sparkle (an astroid), drawn large and scaled down for smooth edges."""
+    size = max(2, math.ceil(radius * 2))
+    big = Image.new("L", (size * scale, size * scale), 0)
+    c = size * scale / 2
+    r = radius * scale
+    points = []
+    for i in range(128):
+        t = 2 * math.pi * i / 128
+        points.append((c + r * math.cos(t) ** 3, c + r * math.sin(t) ** 3))
+    ImageDraw.Draw(big).polygon(points, fill=255)
+    return big.resize((size, size), Image.Resampling.LANCZOS)
+
+
+def _sparkle(img: Image.Image, x: float, y: float, radius: float, colour: str) -> None:
+    mask = _sparkle_mask(radius)
+    img.paste(Image.new("RGB", mask.size, colour),
+              (round(x - mask.width / 2), round(y - mask.height / 2)), mask)
+
+
+def _draw_piece(img: Image.Image, draw: ImageDraw.ImageDraw, piece: Piece, x: float, y: float,
+                colour: str) -> None:
+    if piece.face.emoji:
+        font = load(EMOJI, piece.size)
+        x0, y0, x1, y1 = font.getbbox(piece.text, anchor="ls")
+        tile = Image.new("RGBA", (x1 - x0, y1 - y0), (0, 0, 0, 0))
+        ImageDraw.Draw(tile).text((-x0, -y0), piece.text, font=font, anchor="ls",
+                                  embedded_color=True)
+        k = piece.size * EMOJI_SCALE
+        tile = tile.resize((max(1, round(tile.width * k)), max(1, round(tile.height * k))),
+                           Image.Resampling.LANCZOS)
+        img.paste(tile, (round(x + x0 * k), round(y + y0 * k)), tile)
+        return
+    draw.text((x, y), piece.text, font=load(piece.face, piece.size), fill=colour, anchor="ls",
+              direction=piece.direction)
+
+
+def draw_card(layout: CardLayout, colours: Colours, photo: Image.Image | None = None,
+              seed: int = 0) -> Image.Image:
+    """Pixels for a layout; with a photo, a scrim sized from the photo keeps text legible."""
+    fmt = layout.format
+    if photo is not None:
+        boxes = [box for placed in layout.blocks for box in placed.ink()]
+        alpha = scrim_alpha(photo, boxes, colours.muted)
+        img = Image.blend(photo, Image.new("RGB", photo.size, SCRIM), alpha)
+    else:
+        img = _glow(fmt, colours)
+    draw = ImageDraw.Draw(img)
+    # The glimmer motif: a sparkle beside the site name, a few in the glowing corner.
+    mx, my, mr = layout.motif
+    _sparkle(img, mx, my, mr * 1.15, colours.accent)
+    corner_x = fmt.width - fmt.pad_x * 0.55
+    corner_y = max(fmt.pad_x * 0.7, fmt.pad_y * 0.55)
+    big = fmt.pad_x * 0.24
+    turn = (seed % 7) / 7
+    _sparkle(img, corner_x, corner_y, big, colours.accent)
+    _sparkle(img, corner_x - big * (1.7 + turn), corner_y + big * 1.9, big * 0.45, colours.accent)
+    _sparkle(img, corner_x + big * 0.2, corner_y + big * (3.0 + turn), big * 0.3, colours.accent)
+    if layout.rule:
+        cx, cy, half = layout.rule
+        _sparkle(img, cx, cy, 9, colours.accent)
+        draw.line([(cx - half, cy), (cx - 20, cy)], fill=colours.accent, width=2)
+        draw.line([(cx + 20, cy), (cx + half, cy)], fill=colours.accent, width=2)
+    tint = {"label": colours.muted, "title": colours.text, "excerpt": colours.text,
+            "footer": colours.muted}
+    for placed in layout.blocks:
+        for piece, x, y in placed.pieces():
+            _draw_piece(img, draw, piece, x, y, tint[placed.kind])
+    return img
