@@ -39,10 +39,12 @@ DEFAULT_JOURNAL_ID = "glimmer"
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 FORMATS = {"feed.xml": "rss", "atom.xml": "atom", "feed.json": "json"}
 
-# What XML 1.0 forbids: C0 controls but tab/newline/return, lone surrogates, U+FFFE/U+FFFF.
-# The loader already rejects these in every field and body (with file, line and a hint);
-# this is the last guard, so no path into a feed can ever produce a broken document.
-_XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# What XML 1.0 forbids (C0 controls but tab/newline/return, lone surrogates, U+FFFE/U+FFFF),
+# and the DEL/C1 controls it discourages, which feedparser and readers misread as Windows-1252
+# letters (U+0080 shows as "€"). The loader already rejects the forbidden ones in every field
+# and body (with file, line and a hint); this is the last guard, so no path into a feed can
+# ever produce a broken document.
+_XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 
 
 def clean(text: str) -> str:
@@ -166,9 +168,15 @@ def _author(entry: Entry, settings: Settings) -> str:
     return clean(entry.author or settings.site_author or settings.site_name)
 
 
+def _title(entry: Entry) -> str:
+    """The title, or the slug if nothing of the title survives cleaning (feeds need one)."""
+    title = clean(entry.title)
+    return title if title.strip() else entry.slug
+
+
 def _summary(entry: Entry) -> str:
     """Like `Entry.excerpt`, but from the cleaned body: a lone surrogate would crash nh3."""
-    return clean(excerpt(plain_text(clean(entry.body))) or entry.felt or entry.title)
+    return clean(excerpt(plain_text(clean(entry.body))) or entry.felt or "") or _title(entry)
 
 
 def _rss_and_atom(feed: _Feed, settings: Settings, cards: Mapping[str, Card], kind: str) -> bytes:
@@ -194,7 +202,7 @@ def _rss_and_atom(feed: _Feed, settings: Settings, cards: Mapping[str, Card], ki
         fe = fg.add_entry(order="append")
         permalink = url(settings, entry.url)
         fe.guid(entry_id(entry, journal_id(settings)), permalink=False)
-        fe.title(clean(entry.title))
+        fe.title(_title(entry))
         if kind == "rss":
             fe.link(href=permalink, rel="alternate")
         else:
@@ -232,7 +240,7 @@ def _json(feed: _Feed, settings: Settings, cards: Mapping[str, Card]) -> bytes:
         item = {
             "id": entry_id(entry, journal_id(settings)),
             "url": url(settings, entry.url),
-            "title": clean(entry.title),
+            "title": _title(entry),
             "content_html": item_html(entry, settings, cards.get(entry.slug)),
             "summary": _summary(entry),
             "date_published": entry.date.isoformat(),
