@@ -179,7 +179,22 @@ def _summary(entry: Entry) -> str:
     return clean(excerpt(plain_text(clean(entry.body))) or entry.felt or "") or _title(entry)
 
 
-def _rss_and_atom(feed: _Feed, settings: Settings, cards: Mapping[str, Card], kind: str) -> bytes:
+class _Texts:
+    """Each entry's HTML and summary, rendered once per build (an entry is in several feeds)."""
+
+    def __init__(self, settings: Settings, cards: Mapping[str, Card]):
+        self.settings, self.cards = settings, cards
+        self.done: dict[str, tuple[str, str]] = {}
+
+    def __call__(self, entry: Entry) -> tuple[str, str]:
+        if entry.slug not in self.done:
+            card = self.cards.get(entry.slug)
+            self.done[entry.slug] = (item_html(entry, self.settings, card), _summary(entry))
+        return self.done[entry.slug]
+
+
+def _rss_and_atom(feed: _Feed, settings: Settings, cards: Mapping[str, Card], texts: _Texts,
+                  kind: str) -> bytes:
     fg = FeedGenerator()
     fg.load_extension("media", atom=True, rss=True)
     fg.load_extension("dc", atom=False, rss=True)
@@ -215,11 +230,12 @@ def _rss_and_atom(feed: _Feed, settings: Settings, cards: Mapping[str, Card], ki
             fe.author(name=_author(entry, settings))
         for tag in entry.tags:
             fe.category(term=clean(tag))
-        fe.content(item_html(entry, settings, cards.get(entry.slug)), type="html")
+        content, summary = texts(entry)
+        fe.content(content, type="html")
         if kind == "rss":  # RSS descriptions are read as HTML: escape the plain text once more
-            fe.description(html.escape(_summary(entry), quote=False))
+            fe.description(html.escape(summary, quote=False))
         else:
-            fe.summary(_summary(entry))
+            fe.summary(summary)
         card = cards.get(entry.slug)
         if card is not None:
             image = url(settings, card.path)
@@ -234,15 +250,16 @@ def _rss_and_atom(feed: _Feed, settings: Settings, cards: Mapping[str, Card], ki
     return fg.atom_str(pretty=True)
 
 
-def _json(feed: _Feed, settings: Settings, cards: Mapping[str, Card]) -> bytes:
+def _json(feed: _Feed, settings: Settings, cards: Mapping[str, Card], texts: _Texts) -> bytes:
     items = []
     for entry in feed.entries:
+        content, summary = texts(entry)
         item = {
             "id": entry_id(entry, journal_id(settings)),
             "url": url(settings, entry.url),
             "title": _title(entry),
-            "content_html": item_html(entry, settings, cards.get(entry.slug)),
-            "summary": _summary(entry),
+            "content_html": content,
+            "summary": summary,
             "date_published": entry.date.isoformat(),
             "date_modified": (entry.updated or entry.date).isoformat(),
             "authors": [{"name": _author(entry, settings)}],
@@ -300,9 +317,10 @@ def build_feeds(
         feeds.append(_Feed(f"tags/{tag}/", f"{settings.site_name}: {tag}",
                            settings.site_description or settings.site_name,
                            url(settings, f"tags/{tag}/"), tuple(tagged), _newest_change(tagged)))
+    texts = _Texts(settings, cards)
     files: dict[str, bytes] = {}
     for feed in feeds:
         for name, kind in FORMATS.items():
-            files[feed.base + name] = (_json(feed, settings, cards) if kind == "json"
-                                       else _rss_and_atom(feed, settings, cards, kind))
+            files[feed.base + name] = (_json(feed, settings, cards, texts) if kind == "json"
+                                       else _rss_and_atom(feed, settings, cards, texts, kind))
     return files
