@@ -148,9 +148,19 @@ def test_new_glimmer_has_its_cards_and_shares_them(published):
     assert og and f"cards/{slug}/og." in og.group(1) and og.group(1).startswith("https://")
 
 
-def test_rendered_cards_land_in_the_folder_the_workflow_caches(published):
-    cache = published.repo / ".cache" / "glimmer"
-    assert cache.is_dir() and any(f.is_file() for f in cache.rglob("*"))
+def test_restored_card_cache_means_an_unchanged_journal_redraws_nothing(published, tmp_path):
+    """What the next workflow run sees: a fresh clone plus the cached .cache/glimmer folder."""
+    clone = tmp_path / "clone"
+    published.git("clone", "-q", str(published.repo), str(clone))
+    cached = published.repo / ".cache" / "glimmer"
+    assert any(f.is_file() for f in cached.rglob("*"))
+    shutil.copytree(cached, clone / ".cache" / "glimmer")  # what actions/cache restores
+    result = ok(subprocess.run(["glimmer", "cards", "--out", str(tmp_path / "cards")],
+                               cwd=clone, env=published.env, capture_output=True, text=True,
+                               timeout=300))
+    counts = re.search(r"(\d+) rendered, (\d+) from cache", result.stdout + result.stderr)
+    assert counts, result.stdout + result.stderr
+    assert int(counts[1]) == 0 and int(counts[2]) >= 16 * len(CARD_SIZES), counts[0]
 
 
 def test_every_built_file_reaches_pages(published):
