@@ -23,7 +23,7 @@ class Palette:
 PALETTES: dict[str, Palette] = {
     p.name: p
     for p in (
-        Palette("dawn", False, "#FBF3E6", "#F6D9B8", "#3A2A1E", "#6B5140", "#C7783A"),
+        Palette("dawn", False, "#FBF3E6", "#F6D9B8", "#3A2A1E", "#6B5140", "#B06428"),
         Palette("meadow", False, "#EEF4E6", "#D5E8C2", "#22331F", "#4A5E43", "#5C8A3A"),
         Palette("tide", False, "#E9F2F4", "#C9E1E7", "#1B3038", "#44606A", "#2F7F94"),
         Palette("blossom", False, "#FBEEF0", "#F5D3DA", "#3B2227", "#6E4A52", "#B5536A"),

@@ -215,16 +215,20 @@ def _draw_piece(img: Image.Image, draw: ImageDraw.ImageDraw, piece: Piece, x: fl
               direction=piece.direction)
 
 
+def background(layout: CardLayout, colours: Colours, photo: Image.Image | None) -> Image.Image:
+    """What lies under the text: the palette's glow, or the photo under its scrim."""
+    if photo is None:
+        return _glow(layout.format, colours)
+    boxes = [box for placed in layout.blocks for box in placed.ink()]
+    alpha = scrim_alpha(photo, boxes, colours.muted)
+    return Image.blend(photo, Image.new("RGB", photo.size, SCRIM), alpha)
+
+
 def draw_card(layout: CardLayout, colours: Colours, photo: Image.Image | None = None,
               seed: int = 0) -> Image.Image:
     """Pixels for a layout; with a photo, a scrim sized from the photo keeps text legible."""
     fmt = layout.format
-    if photo is not None:
-        boxes = [box for placed in layout.blocks for box in placed.ink()]
-        alpha = scrim_alpha(photo, boxes, colours.muted)
-        img = Image.blend(photo, Image.new("RGB", photo.size, SCRIM), alpha)
-    else:
-        img = _glow(fmt, colours)
+    img = background(layout, colours, photo)
     draw = ImageDraw.Draw(img)
     # The glimmer motif: a sparkle beside the site name, a few in the glowing corner.
     mx, my, mr = layout.motif

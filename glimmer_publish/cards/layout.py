@@ -176,8 +176,11 @@ def _tokens(clusters: list[Cluster]) -> list[list[Cluster]]:
 
 
 def _wrap(tokens: list[list[Cluster]], size: int, width: float, rtl: bool,
-          break_words: bool) -> list[list[Cluster]] | None:
-    """Greedy wrapping; None when a word is wider than the line and may not be broken."""
+          break_words: bool, limit: int = 1000) -> list[list[Cluster]] | None:
+    """Greedy wrapping; None when a word is wider than the line and may not be broken.
+
+    Stops once there are more than `limit` lines: the caller only needs to know that.
+    """
     def fits(cs: list[Cluster]) -> bool:
         return make_line(cs, size, rtl).extent <= width
 
@@ -190,6 +193,8 @@ def _wrap(tokens: list[list[Cluster]], size: int, width: float, rtl: bool,
         if current:
             lines.append(current)
             current = []
+            if len(lines) > limit:
+                return lines
         if fits(token):
             current = list(token)
             continue
@@ -213,7 +218,7 @@ def _block(lines: list[list[Cluster]], size: int, gap: int, rtl: bool,
 def _ellipsize(tokens: list[list[Cluster]], size: int, width: float, height: float,
                max_lines: int, rtl: bool, gap: int, chain: tuple[Face, ...]) -> Block:
     """The last resort: the smallest size, as many lines as fit, and an ellipsis."""
-    lines = _wrap(tokens, size, width, rtl, True) or []
+    lines = _wrap(tokens, size, width, rtl, True, max_lines) or []
     keep = min(max_lines, len(lines))
     while keep > 0 and _block(lines[:keep], size, gap, rtl).height > height:
         keep -= 1
@@ -256,7 +261,7 @@ def fit(text: str, chain: tuple[Face, ...], width: float, height: float, *,
         return Block((), max_size, round(max_size * leading))
 
     def attempt(size: int, break_words: bool) -> Block | None:
-        lines = _wrap(tokens, size, width, rtl, break_words)
+        lines = _wrap(tokens, size, width, rtl, break_words, max_lines)
         if lines is None or len(lines) > max_lines:
             return None
         block = _block(lines, size, round(size * leading), rtl)

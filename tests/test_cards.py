@@ -1,0 +1,222 @@
+"""Rendered cards: sizes, byte budget, determinism, cache, contrast, photos and bad photos."""
+
+from __future__ import annotations
+
+import io
+import struct
+import zlib
+from pathlib import Path
+
+import pytest
+from conftest import TmpJournal
+from PIL import Image
+
+from glimmer_publish.cards import CardsResult, card_alt, render_cards
+from glimmer_publish.cards.content import card_text, palette_for
+from glimmer_publish.cards.design import (
+    FORMATS,
+    PHOTO_COLOURS,
+    background,
+    colours_for,
+    layout_card,
+)
+from glimmer_publish.cards.photo import cover, open_photo
+from glimmer_publish.cards.render import MAX_BYTES
+from glimmer_publish.entries import load_journal
+from glimmer_publish.palettes import PALETTES, contrast, luminance
+
+LONG_TITLE = ("A stranger on the early bus handed me the window seat, and the whole valley "
+              "was full of mist and light")
+
+
+def photo_bytes(exif_rotated: bool = True) -> bytes:
+    """A landscape photo: warm left half, blue right half, with GPS and an EXIF rotation."""
+    im = Image.new("RGB", (1600, 1000), (240, 150, 60))
+    im.paste((40, 90, 220), (800, 0, 1600, 1000))
+    exif = Image.Exif()
+    if exif_rotated:
+        exif[0x0112] = 6  # shown rotated 90° clockwise: the warm half ends up on top
+    exif[0x8825] = {1: "N", 2: (51.0, 30.0, 0.0), 3: "W", 4: (0.0, 7.0, 0.0)}  # GPS
+    exif[0x010F] = "GlimmerCam"
+    out = io.BytesIO()
+    im.save(out, "JPEG", quality=90, exif=exif)
+    return out.getvalue()
+
+
+def bomb_png() -> bytes:
+    """A tiny PNG whose header claims 30000×30000 pixels."""
+    out = io.BytesIO()
+    Image.new("RGB", (1, 1)).save(out, "PNG")
+    data = bytearray(out.getvalue())
+    ihdr = bytearray(data[12:29])
+    ihdr[4:12] = struct.pack(">II", 30000, 30000)
+    data[12:29] = ihdr
+    data[29:33] = struct.pack(">I", zlib.crc32(bytes(ihdr)))
+    return bytes(data)
+
+
+def write_samples(j: TmpJournal) -> None:
+    j.entry("2026-06-02-birds.md", "Birds before the alarm", where="Bedroom window",
+            body="I woke a few minutes before the alarm and lay still. A blackbird sang.")
+    j.entry("2026-09-19-jasmine.md", "ياسمين في المساء", card="{palette: dusk}",
+            body="The jasmine by the door opened all at once tonight.")
+    j.entry("2026-08-15-cat.md", "The cat found the only patch of sun 🐈☀️ 👨‍👩‍👧 🇯🇵",
+            body="One square of sunlight, and the cat exactly inside it. 🧡")
+    j.write("photos/valley.jpg", photo_bytes())
+    j.entry("2026-10-01-valley.md", LONG_TITLE, photo="photos/valley.jpg",
+            photo_alt="Mist over a valley",
+            body="Mist in every fold of the hills.")
+
+
+@pytest.fixture(scope="session")
+def rendered(tmp_path_factory) -> tuple[TmpJournal, list, CardsResult, Path]:
+    j = TmpJournal(tmp_path_factory.mktemp("cards"))
+    write_samples(j)
+    journal = load_journal(j.settings)
+    assert not journal.problems
+    out = j.root / "site"
+    return j, journal.entries, render_cards(journal.entries, j.settings, out, workers=2), out
+
+
+def test_every_card_has_its_exact_size_and_fits_the_byte_budget(rendered):
+    j, entries, result, out = rendered
+    assert result.rendered == len(entries) * 4 and result.failed == 0 and not result.problems
+    for entry in entries:
+        assert set(result.cards[entry.slug]) == set(FORMATS)
+        for name, card in result.cards[entry.slug].items():
+            data = (out / card.path).read_bytes()
+            assert card.size == len(data) <= MAX_BYTES
+            assert card.path.startswith(f"cards/{entry.slug}/{name}.")
+            with Image.open(out / card.path) as im:
+                assert im.size == (FORMATS[name].width, FORMATS[name].height)
+                assert (card.width, card.height) == im.size
+                assert card.mime == Image.MIME[im.format]
+            assert card.alt == card_alt(entry, j.settings)
+
+
+def test_photo_cards_are_jpeg_and_plain_cards_png(rendered):
+    _, entries, result, _ = rendered
+    for entry in entries:
+        mimes = {c.mime for c in result.cards[entry.slug].values()}
+        assert mimes == {"image/jpeg" if entry.photo else "image/png"}
+
+
+def test_same_inputs_give_byte_identical_files_without_metadata(rendered, tmp_path):
+    _, entries, _, out = rendered
+    fresh = TmpJournal(tmp_path)  # its own, empty cache: everything is drawn again
+    some = [e for e in entries if e.photo or "🐈" in e.title]
+    again = render_cards(some, fresh.settings, tmp_path / "site", workers=1)
+    assert again.cached == 0 and again.rendered == 8
+    for slug, cards in again.cards.items():
+        for name, card in cards.items():
+            assert (out / card.path).read_bytes() == (tmp_path / "site" / card.path).read_bytes()
+            with Image.open(out / card.path) as im:
+                assert not im.getexif() and "exif" not in im.info
+            assert b"GlimmerCam" not in (out / card.path).read_bytes(), (slug, name)
+
+
+def test_a_second_build_copies_from_the_cache_and_leaves_identical_files_alone(rendered):
+    j, entries, _, out = rendered
+    before = {p: p.stat().st_mtime_ns for p in out.rglob("*.*")}
+    again = render_cards(entries, j.settings, out, workers=2)
+    assert (again.rendered, again.cached) == (0, len(entries) * 4)
+    assert {p: p.stat().st_mtime_ns for p in out.rglob("*.*")} == before
+
+
+def test_changing_one_entry_redraws_only_its_cards(tmp_path):
+    j = TmpJournal(tmp_path)
+    j.entry("2026-01-01-one.md", "One small thing")
+    j.entry("2026-01-02-two.md", "Another small thing")
+    entries = load_journal(j.settings).entries
+    first = render_cards(entries, j.settings, tmp_path / "site", formats=["og"], workers=1)
+    assert (first.rendered, first.cached) == (2, 0)
+    j.entry("2026-01-02-two.md", "Another small thing, retold")
+    entries = load_journal(j.settings).entries
+    second = render_cards(entries, j.settings, tmp_path / "site", formats=["og"], workers=1)
+    assert (second.rendered, second.cached) == (1, 1)
+    cache_files = list((j.settings.cache_dir / "cards").iterdir())
+    assert len(cache_files) == 3 and not any(p.name.endswith(".tmp") for p in cache_files)
+
+
+def test_every_palette_meets_wcag_aa_on_its_background_and_glow():
+    for p in PALETTES.values():
+        for surface in (p.background, p.glow):
+            assert contrast(p.text, surface) >= 4.5, p.name
+            assert contrast(p.muted, surface) >= 4.5, p.name
+            assert contrast(p.accent, surface) >= 3.0, p.name  # the motif: a graphic
+    assert {p.dark for p in PALETTES.values()} == {True, False} and len(PALETTES) >= 6
+
+
+def _worst(img: Image.Image, box, dark_text: bool) -> tuple[int, int, int]:
+    region = img.crop(tuple(round(v) for v in box))
+    colours = [c for _, c in region.getcolors(region.width * region.height)]
+    return (max if not dark_text else min)(colours, key=luminance)
+
+
+@pytest.mark.parametrize("name", ["og", "story"])
+def test_text_keeps_4_5_to_1_against_the_worst_pixel_beneath_it(rendered, name):
+    j, entries, _, _ = rendered
+    for entry in entries:
+        layout = layout_card(card_text(entry, j.settings), FORMATS[name])
+        if entry.photo:
+            colours = PHOTO_COLOURS
+            photo = cover(open_photo(entry.photo, 1920), FORMATS[name].width,
+                          FORMATS[name].height)
+        else:
+            colours, photo = colours_for(palette_for(entry)), None
+        under = background(layout, colours, photo)
+        dark_text = luminance(colours.text) < 0.2
+        for placed in layout.blocks:
+            colour = colours.text if placed.kind in ("title", "excerpt") else colours.muted
+            for box in placed.ink():
+                assert contrast(colour, _worst(under, box, dark_text)) >= 4.5, (entry.slug,
+                                                                                   placed.kind)
+
+
+def test_photo_is_turned_upright_and_cropped_to_fill_each_format(rendered):
+    _, entries, result, out = rendered
+    entry = next(e for e in entries if e.photo)
+    for name in ("og", "story"):
+        with Image.open(out / result.cards[entry.slug][name].path) as im:
+            top = im.convert("RGB").getpixel((8, 8))
+            bottom = im.convert("RGB").getpixel((8, im.height - 8))
+        assert top[0] > top[2] + 10, "the warm half of the photo belongs on top"
+        assert bottom[2] > bottom[0] + 10, "the blue half of the photo belongs at the bottom"
+
+
+@pytest.mark.parametrize("case", ["truncated", "corrupt", "bomb", "missing"])
+def test_a_bad_photo_gives_a_problem_on_its_line_and_a_palette_card(tmp_path, case):
+    j = TmpJournal(tmp_path)
+    good = photo_bytes(exif_rotated=False)
+    data = {"truncated": good[: len(good) // 2], "corrupt": good[:20] + b"\x00garbage" * 50,
+            "bomb": bomb_png(), "missing": good}[case]
+    name = "pic.png" if case == "bomb" else "pic.jpg"
+    j.write(name, data)
+    j.entry("2026-02-02-pic.md", "A picture", photo=name, photo_alt="A picture")
+    entries = load_journal(j.settings).entries
+    assert entries, "the loader accepts it: the problem only shows when decoding"
+    if case == "missing":
+        (j.entries_dir / name).unlink()
+    result = render_cards(entries, j.settings, tmp_path / "site", formats=["og"], workers=1)
+    assert result.failed == 1 and len(result.problems) == 1
+    problem = result.problems[0]
+    assert (problem.path, problem.line, problem.field) == ("entries/2026-02-02-pic.md", 4,
+                                                           "photo")
+    assert "Traceback" not in problem.message
+    card = result.cards[entries[0].slug]["og"]
+    assert card.mime == "image/png" and (tmp_path / "site" / card.path).is_file()
+    again = render_cards(entries, j.settings, tmp_path / "site", formats=["og"], workers=1)
+    assert again.problems == result.problems, "a stand-in card is not cached"
+
+
+def test_alt_text_has_title_excerpt_and_date_within_mastodons_limit(tmp_path):
+    j = TmpJournal(tmp_path)
+    j.entry("2026-03-14-kettle.md", "Sun on the kettle", where="Kitchen",
+            body="Steam and light. " + "More words here. " * 200)
+    entry = load_journal(j.settings).entries[0]
+    alt = card_alt(entry, j.settings)
+    assert alt.startswith("Sun on the kettle. Steam and light.")
+    assert alt.endswith("March 14, 2026, Kitchen.") and len(alt) <= 1500
+    j.entry("2026-03-14-kettle.md", "Sun on the kettle", card="{excerpt: " + "x" * 280 + "}")
+    entry = load_journal(j.settings).entries[0]
+    assert len(card_alt(entry, j.settings)) <= 1500
