@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import sys
@@ -28,14 +29,26 @@ plugins:
   - glimmer:
       page_size: {page_size}
       card_formats: [og]
+      cache_dir: {cache}
 """
 
 
+@pytest.fixture(scope="session")
+def card_cache(tmp_path_factory) -> Path:
+    """One card cache for all these builds: each test's journal has the same entries."""
+    return tmp_path_factory.mktemp("card-cache")
+
+
+def config_text(cache: Path, language: str = "en", page_size: int = 1) -> str:
+    return CONFIG.format(language=language, page_size=page_size, cache=json.dumps(str(cache)))
+
+
 @pytest.fixture
-def small(journal):
+def small(journal, card_cache):
     """A two-entry journal with our theme, a draft, a private note and an About page."""
     root = journal.root
-    (root / "mkdocs.yml").write_text(CONFIG.format(language="en", page_size=1), "utf-8")
+    journal.card_cache = card_cache
+    (root / "mkdocs.yml").write_text(config_text(card_cache), "utf-8")
     shutil.copytree(REPO / "theme", root / "theme")
     (root / "docs").mkdir()
     (root / "docs" / "about.md").write_text("# About me\n\nHello.\n", "utf-8")
@@ -144,7 +157,7 @@ def test_user_pages_and_pagination_in_a_small_journal(small, tmp_path):
 
 def test_dates_and_words_follow_the_site_language(small, tmp_path):
     config = small.root / "mkdocs.yml"
-    config.write_text(CONFIG.format(language="de", page_size=10), "utf-8")
+    config.write_text(config_text(small.card_cache, "de", 10), "utf-8")
     site = tmp_path / "site"
     run_mkdocs_build(config, site)
     doc = page(site, "glimmers/2026-03-14-kettle")

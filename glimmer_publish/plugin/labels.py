@@ -47,6 +47,7 @@ EN = {
     "not_found_text": "The address may have changed, or the glimmer is resting. "
                       "Here is the way back:",
     "feeds": "Feeds",
+    "search": "Search",
 }
 
 DE = {
@@ -58,6 +59,7 @@ DE = {
     "caption": "Bildtext", "copy": "Bildtext kopieren", "copied": "Bildtext kopiert.",
     "share_button": "Teilen…", "download": "Herunterladen", "archive_intro":
     "Alle Glimmer nach Jahr und Monat.", "not_found": "Diese Seite gibt es nicht",
+    "search": "Suche",
 }
 
 LABELS = {"en": EN, "de": DE}

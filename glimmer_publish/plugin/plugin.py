@@ -6,6 +6,7 @@ module only moves data between MkDocs and those functions.
 
 from __future__ import annotations
 
+import html
 import logging
 from pathlib import Path
 
@@ -17,6 +18,8 @@ from mkdocs.structure.pages import Page
 
 from ..cards.model import Card
 from ..entries import Entry, Journal, load_journal
+from ..feeds import build_feeds
+from ..follow import follow_page
 from ..markup import sanitize
 from ..problems import render
 from ..settings import Settings, SettingsError, settings_from_config
@@ -24,22 +27,15 @@ from . import head, pages
 from .config import GlimmerConfig
 from .labels import labels_for
 
-try:  # the cards and feeds stages land separately; the site builds without them meanwhile
+try:  # the cards stage lands separately; the site builds without cards meanwhile
     from ..cards import render_cards
 except ImportError:
     render_cards = None
-try:
-    from ..feeds import build_feeds
-except ImportError:
-    build_feeds = None
-try:
-    from ..follow import follow_page
-except ImportError:
-    follow_page = None
 
 log = logging.getLogger("mkdocs.plugins.glimmer")
 THEME_CSS = "assets/glimmer.css"
 THEME_JS = "assets/glimmer.js"
+SEARCH_DIALOG = '<div class="md-search" data-md-component="search" role="dialog">'
 
 
 class GlimmerPlugin(BasePlugin[GlimmerConfig]):
@@ -110,13 +106,11 @@ class GlimmerPlugin(BasePlugin[GlimmerConfig]):
             pages.archive_page(entries, self.settings, self.labels),
             pages.random_page(entries, self.labels),
         ]
-        if follow_page is not None:
-            tags = list(pages.tag_counts(entries))
-            body = follow_page(self.settings, tags)
-            front = {"title": self.labels["follow"], "hide": ["navigation", "toc"]}
-            sources.append(pages.Source(
-                "follow/index.md",
-                body if body.startswith("---") else pages.document(front, body), "follow"))
+        body = follow_page(self.settings, list(pages.tag_counts(entries)))
+        front = {"title": self.labels["follow"], "hide": ["navigation", "toc"]}
+        sources.append(pages.Source(
+            "follow/index.md",
+            body if body.startswith("---") else pages.document(front, body), "follow"))
         self.sources = {s.src_uri: s for s in sources}
         for source in sources:
             self._add(files, File.generated(config, source.src_uri, content=source.markdown))
@@ -124,11 +118,10 @@ class GlimmerPlugin(BasePlugin[GlimmerConfig]):
             if entry.photo:
                 self._add(files, File.generated(config, f"{entry.url}{entry.photo.name}",
                                                 abs_src_path=str(entry.photo)))
-        if build_feeds is not None:
-            published = [e for e in entries if not e.draft]
-            og = {slug: fmts["og"] for slug, fmts in self.cards.items() if "og" in fmts}
-            for path, data in build_feeds(published, self.settings, cards=og).items():
-                self._add(files, File.generated(config, path, content=data))
+        published = [e for e in entries if not e.draft]  # feeds are never a preview
+        og = {slug: fmts["og"] for slug, fmts in self.cards.items() if "og" in fmts}
+        for path, data in build_feeds(published, self.settings, cards=og).items():
+            self._add(files, File.generated(config, path, content=data))
         if config.nav is None:
             config.nav = self._nav(files)
             # Entry pages are meant to live outside the menu: don't list them as "omitted".
@@ -201,6 +194,18 @@ class GlimmerPlugin(BasePlugin[GlimmerConfig]):
             meta = head.page_meta(title, description, page.url, self.settings, card)
         context["glimmer_meta"] = meta
         return context
+
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        return self._name_search_dialog(output)
+
+    def on_post_template(self, output_content: str, *, template_name: str,
+                         config: MkDocsConfig) -> str:
+        return self._name_search_dialog(output_content)
+
+    def _name_search_dialog(self, output: str) -> str:
+        """Material's search is a dialog without a name; screen readers need one (axe)."""
+        label = html.escape(self.labels["search"])
+        return output.replace(SEARCH_DIALOG, f'{SEARCH_DIALOG[:-1]} aria-label="{label}">', 1)
 
     def on_env(self, env, *, config: MkDocsConfig, files: Files):
         assert self.settings is not None
