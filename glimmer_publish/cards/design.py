@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from PIL import Image, ImageDraw
+from PIL import Image, ImageChops, ImageDraw, ImageFilter
 
 from ..palettes import Palette, contrast
 from .fonts import EMOJI, EMOJI_SCALE, LABEL, TEXT, TITLE, load
@@ -219,9 +219,26 @@ def background(layout: CardLayout, colours: Colours, photo: Image.Image | None) 
     """What lies under the text: the palette's glow, or the photo under its scrim."""
     if photo is None:
         return _glow(layout.format, colours)
-    boxes = [box for placed in layout.blocks for box in placed.ink()]
-    alpha = scrim_alpha(photo, boxes, colours.muted)
-    return Image.blend(photo, Image.new("RGB", photo.size, SCRIM), alpha)
+    # A light veil everywhere, darker bands behind each text block: the photo stays bright
+    # where there are no words, and each block gets exactly the darkness its pixels need.
+    margin = layout.format.pad_x * 0.6
+    mask = Image.new("L", photo.size, round(255 * 0.3))
+    for placed in layout.blocks:
+        boxes = placed.ink()
+        if not boxes:
+            continue
+        alpha = round(255 * scrim_alpha(photo, boxes, colours.muted))
+        x0, y0 = min(b[0] for b in boxes), min(b[1] for b in boxes)
+        x1, y1 = max(b[2] for b in boxes), max(b[3] for b in boxes)
+        pool = Image.new("L", photo.size, 0)
+        # A soft band across the card, wide enough that the blur is at full strength over
+        # the text itself.
+        ImageDraw.Draw(pool).rectangle((-4 * margin, y0 - 3 * margin, photo.width + 4 * margin,
+                                        y1 + 3 * margin), fill=alpha)
+        pool = pool.filter(ImageFilter.GaussianBlur(margin))
+        ImageDraw.Draw(pool).rectangle((x0 - 1, y0 - 1, x1 + 1, y1 + 1), fill=alpha)
+        mask = ImageChops.lighter(mask, pool)
+    return Image.composite(Image.new("RGB", photo.size, SCRIM), photo, mask)
 
 
 def draw_card(layout: CardLayout, colours: Colours, photo: Image.Image | None = None,

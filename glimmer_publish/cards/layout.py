@@ -226,6 +226,10 @@ def _ellipsize(tokens: list[list[Cluster]], size: int, width: float, height: flo
         return Block((), size, gap, truncated=True)
     tail = [c for cs in lines[keep - 1:] for c in cs]
     dots = assign(ELLIPSIS, chain)
+    fits_at = max((i for i, c in enumerate(tail) if c.text == " "
+                   and make_line(tail[:i] + dots, size, rtl).extent <= width), default=0)
+    if fits_at > len(tail) // 3:  # cut after a whole word when that keeps most of the line
+        tail = tail[:fits_at]
     while tail and (tail[-1].text == " " or make_line(tail + dots, size, rtl).extent > width):
         tail = tail[:-1]
     return _block([*lines[: keep - 1], tail + dots], size, gap, rtl, truncated=True)
