@@ -72,8 +72,8 @@ def glimmer() -> list[str]:
 
 
 def has_command(name: str) -> bool:
-    help_text = subprocess.run([*glimmer(), "--help"], capture_output=True, text=True).stdout
-    return f"{{{name}" in help_text or f",{name}" in help_text
+    """Whether this checkout's `glimmer` has the command (build and cards land separately)."""
+    return subprocess.run([*glimmer(), name, "--help"], capture_output=True).returncode == 0
 
 
 def cards_rendered(project: Path, since_ns: int) -> int:
@@ -95,7 +95,8 @@ class Results:
     ref: dict[str, list[Sample]] = field(default_factory=dict)
     cards: dict[str, list[int]] = field(default_factory=dict)  # cards rendered per scenario
     ref_cards: int = 0
-    encode: dict[str, float] = field(default_factory=dict)  # seconds per encode, by format
+    # CPU seconds per encode, by format: (renderer's options, Pillow's defaults)
+    encode: dict[str, tuple[float, float]] = field(default_factory=dict)
     formats: tuple[str, ...] = ()
     wall: float = 0.0
     failures: list[str] = field(default_factory=list)
@@ -112,7 +113,7 @@ def bench_size(n: int, args: argparse.Namespace, ref_exe: Path | None) -> Result
     started = time.perf_counter()
     res = Results(n)
     root = Path(tempfile.mkdtemp(prefix=f"glimmer-bench-{n}-"))
-    log = OUT / f"log-{n}.txt"
+    log = args.output.parent / f"log-{n}.txt"
     log.write_text("", encoding="utf-8")
     env = {**os.environ, **QUIET_ENV}
     try:
@@ -142,7 +143,7 @@ def bench_size(n: int, args: argparse.Namespace, ref_exe: Path | None) -> Result
                     if scenario == "cold":
                         reference.clear_caches(ref)
                     elif scenario == "edit":
-                        synth.edit(ref_target, r)
+                        synth.edit(ref_target, r, marker="# ")
                     elif scenario == "add":
                         reference.add_post(ref, r)
                     sample = measure.run([str(ref_exe), "build"], ref, log, env)
@@ -153,7 +154,7 @@ def bench_size(n: int, args: argparse.Namespace, ref_exe: Path | None) -> Result
         if ref_exe and (ref / "site").is_dir():
             res.ref_cards = sum(1 for _ in (ref / "site" / "assets" / "images" / "social")
                                 .rglob("*.png"))
-        res.formats = cards_alone(ours, res, args.repeat, log, env)
+        res.formats = cards_alone(ours, res, args.formats, args.repeat, log, env)
         res.encode = encode_floor(ours, res.formats)
     finally:
         if args.keep:
@@ -170,10 +171,10 @@ def _formats(project: Path) -> tuple[str, ...]:
     return load_settings(project / "mkdocs.yml").card_formats
 
 
-def cards_alone(project: Path, res: Results, repeat: int, log: Path,
+def cards_alone(project: Path, res: Results, only: str | None, repeat: int, log: Path,
                 env: dict[str, str]) -> tuple[str, ...]:
     """(f) `glimmer cards --format X` into a fresh folder with the card cache cleared."""
-    formats = _formats(project)
+    formats = tuple(only.split(",")) if only else _formats(project)
     if not has_command("cards"):
         res.failures.append("`glimmer cards` is not available: (f) not measured")
         return formats
@@ -187,43 +188,43 @@ def cards_alone(project: Path, res: Results, repeat: int, log: Path,
     return formats
 
 
-def encode_floor(project: Path, formats: tuple[str, ...]) -> dict[str, float]:
-    """(g) Seconds Pillow needs to encode one real card of each format, nothing else.
+def encode_floor(project: Path, formats: tuple[str, ...]) -> dict[str, tuple[float, float]]:
+    """(g) CPU seconds Pillow needs to encode one card of each format, and nothing else.
 
-    The pixels are those of a card we rendered (encoding time depends on content), saved
-    with the same format and options the card renderer uses; median of 5.
+    The pixels are those of a text card we rendered (encoding time depends on content). The
+    first figure uses the card renderer's own encoder and options, the second Pillow's default
+    PNG options; each is the median of 5.
     """
     from PIL import Image
 
+    try:
+        from glimmer_publish.cards.render import encode
+    except ImportError:
+        encode = None
     floor = {}
     for fmt in formats:
-        found = sorted((project / f"cards-{fmt}").rglob(f"{fmt}.*")) or sorted(
-            (project / "site" / "cards").rglob(f"{fmt}.*"))
+        found = sorted((project / f"cards-{fmt}").rglob(f"{fmt}.png")) or sorted(
+            (project / "site" / "cards").rglob(f"{fmt}.png"))
         if found:
             img = Image.open(found[len(found) // 2])
             img.load()
         else:
             img = Image.linear_gradient("L").resize(SIZES[fmt]).convert("RGB")
-        kind = "JPEG" if found and found[0].suffix == ".jpg" else "PNG"
-        options = encode_options(kind)
-        times = []
-        for _ in range(5):
-            buf = io.BytesIO()
-            t = time.process_time()
-            img.save(buf, kind, **options)
-            times.append(time.process_time() - t)
-        floor[fmt] = statistics.median(times)
+        floor[fmt] = (_cpu(img, encode), _cpu(img, None))
     return floor
 
 
-def encode_options(kind: str) -> dict:
-    """The save options our card renderer uses, so the floor encodes exactly what it does."""
-    try:
-        from glimmer_publish.cards import render
-
-        return dict(getattr(render, "SAVE_OPTIONS", {}).get(kind, {}))
-    except ImportError:
-        return {}
+def _cpu(img, encode, times: int = 5) -> float:
+    """Median CPU seconds of `encode(img, False)`, or of a plain PNG save when encode is None."""
+    spent = []
+    for _ in range(times):
+        t = time.process_time()
+        if encode:
+            encode(img, False)
+        else:
+            img.save(io.BytesIO(), "PNG")
+        spent.append(time.process_time() - t)
+    return statistics.median(spent)
 
 
 # ---------------------------------------------------------------- the report
@@ -284,19 +285,21 @@ def report(results: list[Results], repeat: int) -> str:
                 f"{_cell(ref, 'rss_mb', 'MB')} / {_cell(ref, 'tree_mb', 'MB')} | "
                 f"{_ratio(_median(ours), _median(ref))} |")
         for fmt in res.formats:
-            lines.append(f"| (f) cards alone, `{fmt}` | {_cell(res.ours.get(f'cards:{fmt}'))} | "
-                         f"{_cell(res.ours.get(f'cards:{fmt}'), 'rss_mb', 'MB')} / "
-                         f"{_cell(res.ours.get(f'cards:{fmt}'), 'tree_mb', 'MB')} | "
-                         f"{res.n} | — | — | — |")
+            alone = res.ours.get(f"cards:{fmt}")
+            lines.append(f"| (f) cards alone, `{fmt}` | {_cell(alone)} | "
+                         f"{_cell(alone, 'rss_mb', 'MB')} / {_cell(alone, 'tree_mb', 'MB')} | "
+                         f"{res.n if alone else '—'} | — | — | — |")
         lines += ["", "Per card, `glimmer cards` CPU time minus `glimmer validate` CPU time "
                   "(start-up and loading), over N, against (g) Pillow encoding one card of that "
                   "size alone:", "",
-                  "| format | ours, CPU per card | (g) Pillow encode alone | ratio |",
-                  "| --- | --- | --- | --- |"]
+                  "| format | ours, CPU per card | (g) encode alone, our options | ratio "
+                  "| (g) encode alone, Pillow's default PNG options | ratio |",
+                  "| --- | --- | --- | --- | --- | --- |"]
         for fmt in res.formats:
             per = per_card(res, fmt)
-            floor = res.encode.get(fmt)
-            lines.append(f"| {fmt} | {_ms(per)} | {_ms(floor)} | {_ratio(per, floor)} |")
+            floor, default = res.encode.get(fmt, (None, None))
+            lines.append(f"| {fmt} | {_ms(per)} | {_ms(floor)} | {_ratio(per, floor)} | "
+                         f"{_ms(default)} | {_ratio(per, default)} |")
         if res.ref_cards:
             lines += ["", f"The reference made {res.ref_cards:,} social cards (one per page, "
                       "including its index, archive and tag pages)."]
@@ -344,7 +347,7 @@ def targets(res: Results) -> list[str]:
         lines.append(f"- peak memory at N = 10,000 under 1.5 GB: {rss:,.0f} MB (whole tree) → "
                      f"{_verdict(rss < 1536)}")
     for fmt in res.formats:
-        per, floor = per_card(res, fmt), res.encode.get(fmt)
+        per, floor = per_card(res, fmt), res.encode.get(fmt, (None,))[0]
         lines.append(f"- per-card `{fmt}` within 2× of Pillow encoding alone: "
                      f"{_ratio(per, floor)} → "
                      f"{_verdict(None if per is None or not floor else per <= 2 * floor)}")
@@ -365,6 +368,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="measure the reference only up to this N (default: 1000)")
     parser.add_argument("--setup-reference", action="store_true",
                         help="install the reference into benchmarks/.venv-ref, then run")
+    parser.add_argument("--formats", help="card formats for (f) and (g), comma-separated "
+                        "(default: card_formats in mkdocs.yml)")
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--keep", action="store_true", help="keep the temporary journals")
     parser.add_argument("--output", type=Path, default=OUT / "results.md",
@@ -375,7 +380,7 @@ def main(argv: list[str] | None = None) -> int:
     sizes = [20] if args.quick else [int(s.replace("_", "")) for s in args.sizes.split(",")]
     if args.quick:
         args.repeat = 1
-    OUT.mkdir(parents=True, exist_ok=True)
+    args.output.parent.mkdir(parents=True, exist_ok=True)
     ref_exe = None if args.no_reference else reference.mkdocs()
     if ref_exe is None and not args.no_reference:
         print("reference not installed (run with --setup-reference): measuring ours only",
@@ -385,7 +390,6 @@ def main(argv: list[str] | None = None) -> int:
         results.append(bench_size(n, args, ref_exe if n <= args.reference_max else None))
     text = "# Benchmark results\n\n" + report(results, args.repeat) + "\n"
     print(text)
-    args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(text, encoding="utf-8")
     print(f"written to {args.output}", file=sys.stderr)
     return 1 if any(r.failures and any("exited" in f for f in r.failures) for r in results) else 0

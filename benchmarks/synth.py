@@ -169,10 +169,17 @@ def generate(entries_dir: Path, n: int, seed: int = 2026, photo_every: int = 40,
     return made
 
 
-def edit(path: Path, round_: int) -> None:
-    """A real edit of one entry's body, different every round."""
-    text = path.read_text(encoding="utf-8").rstrip("\n")
-    path.write_text(f"{text}\n\nEdited, round {round_}: it stayed with me all day.\n",
+def edit(path: Path, round_: int, marker: str = "---\n") -> None:
+    """A real edit of one entry's opening words (so its card changes too), new every round.
+
+    The sentence goes right after the first line that starts with `marker` past the front
+    matter: the closing `---` for our entries, the `# ` title line for a blog post.
+    """
+    text = path.read_text(encoding="utf-8")
+    start = text.index("---\n", 4) + 4
+    at = text.index(marker, start - 4) if marker != "---\n" else start - 4
+    at = text.index("\n", at) + 1
+    path.write_text(f"{text[:at]}Edited, round {round_}: it stayed with me all day. {text[at:]}",
                     encoding="utf-8")
 
 

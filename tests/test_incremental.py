@@ -1,0 +1,190 @@
+"""Incremental builds: nobody waits for unchanged cards, and no unchanged file is rewritten.
+
+One small journal is built with `glimmer build` three times — cold, again with nothing changed,
+and after editing one entry — and every file of site/ and of the card cache is fingerprinted
+(inode, mtime in ns, bytes) after each build.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from glimmer_publish.cards import render_cards
+from glimmer_publish.cards.render import _photo_digest, cache_key
+from glimmer_publish.entries import load_journal
+from glimmer_publish.settings import load_settings
+
+REPO = Path(__file__).resolve().parent.parent
+ENTRIES = {
+    "2026-11-20-kettle.md": ("Sunlight on the kettle ☕", "2026-11-20 07:10", "[light, home]",
+                             "Steam and light, and nobody in a hurry."),
+    "2026-11-21-jasmine.md": ("ياسمين في المساء", "2026-11-21", "[scent, evening]",
+                              "The jasmine by the door opened all at once."),
+    "2026-11-22-shoji.md": ("朝の光が障子を通して", "2026-11-22 06:40", "[light, morning]",
+                            "Morning light through the paper screen, soft as milk."),
+    "2026-11-23-door.md": ("A stranger held the door", "2026-11-23", "[kindness]",
+                           "She waited although she was in a hurry herself."),
+    "2026-11-24-frost.md": ("Frost on every blade of grass", "2026-11-24 08:00", "[winter]",
+                            "The lawn was silver and crunched under my feet."),
+}
+PHOTO_ENTRY = "2026-11-24-frost.md"
+EDITED = "2026-11-21-jasmine.md"
+
+Fingerprint = dict[str, tuple[int, int, bytes]]
+
+
+def fingerprint(folder: Path) -> Fingerprint:
+    """Every file below `folder`: (inode, mtime_ns, bytes), by relative path."""
+    found = {}
+    for path in sorted(folder.rglob("*")):
+        if path.is_file():
+            st = path.stat()
+            found[path.relative_to(folder).as_posix()] = (st.st_ino, st.st_mtime_ns,
+                                                          path.read_bytes())
+    return found
+
+
+def rewritten(before: Fingerprint, after: Fingerprint) -> list[str]:
+    """Files present in both whose bytes are the same but which were written again."""
+    return sorted(p for p, (ino, mtime, data) in after.items()
+                  if p in before and before[p][2] == data and before[p][:2] != (ino, mtime))
+
+
+def changed(before: Fingerprint, after: Fingerprint) -> set[str]:
+    return {p for p in after if p not in before or before[p][2] != after[p][2]}
+
+
+def write_journal(root: Path) -> None:
+    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    for folder in ("docs", "theme"):
+        if (REPO / folder).is_dir():
+            shutil.copytree(REPO / folder, root / folder)
+    entries = root / "entries" / "2026"
+    entries.mkdir(parents=True)
+    for name, (title, date, tags, body) in ENTRIES.items():
+        extra = ""
+        if name == PHOTO_ENTRY:
+            Image.new("RGB", (640, 480), (182, 201, 214)).save(entries / "frost.jpg", "JPEG")
+            extra = "photo: frost.jpg\nphoto_alt: Frosted grass in low sun\n"
+        (entries / name).write_text(f'---\ntitle: "{title}"\ndate: {date}\ntags: {tags}\n'
+                                    f"{extra}---\n{body}\n", encoding="utf-8")
+
+
+def glimmer_build(root: Path) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if k != "GITHUB_ACTIONS"}
+    result = subprocess.run([sys.executable, "-m", "glimmer_publish.cli", "build"], cwd=root,
+                            capture_output=True, text=True, timeout=600,
+                            env={**env, "NO_MKDOCS_2_WARNING": "1"})
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result
+
+
+@dataclass
+class Builds:
+    root: Path
+    cold: Fingerprint
+    again: Fingerprint
+    edited: Fingerprint
+    cache_cold: Fingerprint
+    cache_again: Fingerprint
+    cache_edited: Fingerprint
+
+    @property
+    def settings(self):
+        return load_settings(self.root / "mkdocs.yml")
+
+
+@pytest.fixture(scope="module")
+def builds(tmp_path_factory) -> Builds:
+    root = tmp_path_factory.mktemp("incremental")
+    write_journal(root)
+    cache = root / ".cache" / "glimmer" / "cards"
+    glimmer_build(root)
+    cold, cache_cold = fingerprint(root / "site"), fingerprint(cache)
+    glimmer_build(root)
+    again, cache_again = fingerprint(root / "site"), fingerprint(cache)
+    edited = root / "entries" / "2026" / EDITED
+    edited.write_text(edited.read_text(encoding="utf-8") + "My neighbour wrote its name for me.\n",
+                      encoding="utf-8")
+    glimmer_build(root)
+    return Builds(root, cold, again, fingerprint(root / "site"), cache_cold, cache_again,
+                  fingerprint(cache))
+
+
+def test_cold_build_renders_every_card_into_the_cache(builds):
+    formats = builds.settings.card_formats
+    cards = [p for p in builds.cold if p.startswith("cards/")]
+    assert len(cards) == len(ENTRIES) * len(formats)
+    assert len(builds.cache_cold) == len(ENTRIES) * len(formats)
+
+
+def test_no_change_rebuild_renders_no_card(builds):
+    assert builds.cache_again == builds.cache_cold  # not one cache file written or touched
+    journal = load_journal(builds.settings)
+    result = render_cards(journal.entries, builds.settings, builds.root / "cards-check")
+    assert (result.rendered, result.cached) == (0, len(ENTRIES) * len(builds.settings.card_formats))
+
+
+# `glimmer build` builds into a fresh folder and swaps it in whole, so every file of site/ gets a
+# new inode even when its bytes are the same. Strict: once build.py keeps unchanged files (hard
+# link them from the old site into the new one before the swap), these pass and the marks go.
+KEEPS_UNCHANGED = pytest.mark.xfail(
+    strict=True, reason="glimmer build swaps in a freshly written site/ (build.py swap_in)")
+
+
+@KEEPS_UNCHANGED
+def test_no_change_rebuild_rewrites_no_file(builds):
+    assert set(builds.again) == set(builds.cold)
+    assert changed(builds.cold, builds.again) == set()
+    assert rewritten(builds.cold, builds.again) == []
+
+
+def test_edit_renders_only_that_entrys_cards(builds):
+    settings = builds.settings
+    entry = next(e for e in load_journal(settings).entries if e.path.name == EDITED)
+    expected = {cache_key(entry, settings, fmt, _photo_digest(entry))
+                for fmt in settings.card_formats}
+    new_in_cache = set(builds.cache_edited) - set(builds.cache_cold)
+    assert {Path(p).stem for p in new_in_cache} == expected
+    assert rewritten(builds.cache_again, builds.cache_edited) == []
+
+    cards_changed = {p for p in changed(builds.again, builds.edited) if p.startswith("cards/")}
+    assert cards_changed == {p for p in builds.edited if p.startswith(f"cards/{entry.slug}/")}
+
+
+@KEEPS_UNCHANGED
+def test_edit_rewrites_only_files_whose_content_changed(builds):
+    slug = EDITED.removesuffix(".md")
+    assert f"glimmers/{slug}/index.html" in changed(builds.again, builds.edited)
+    assert {"feed.xml", "atom.xml", "feed.json"} <= changed(builds.again, builds.edited)
+    # every other card, page and asset keeps its inode and mtime: caches and rsync see no change
+    assert rewritten(builds.again, builds.edited) == []
+
+
+def test_benchmark_quick_runs_end_to_end(tmp_path):
+    """`benchmarks/run.py --quick` builds a synthetic journal and prints the results table."""
+    out = tmp_path / "results.md"
+    result = subprocess.run(
+        [sys.executable, str(REPO / "benchmarks" / "run.py"), "--quick", "--no-reference",
+         "--formats", "og", "--output", str(out)],
+        capture_output=True, text=True, timeout=900, cwd=REPO)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    table = result.stdout
+    assert "## N = 20 entries" in table
+    for label in ("(a) cold full build", "(b) rebuild, nothing changed",
+                  "(c) rebuild after editing one entry", "(d) rebuild after adding one entry",
+                  "(e) `glimmer validate`"):
+        row = next(line for line in table.splitlines() if line.startswith(f"| {label} |"))
+        assert row.split("|")[2].strip().endswith(" s"), row
+    assert "no-change rebuild ≥ 10× faster" in table
+    og = next(line for line in table.splitlines() if line.startswith("| (f) cards alone, `og` |"))
+    assert og.split("|")[2].strip().endswith(" s"), og
+    assert out.read_text(encoding="utf-8") in table + "\n"
