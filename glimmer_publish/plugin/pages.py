@@ -247,7 +247,9 @@ def random_page(entries: Sequence[Entry], labels: Mapping[str, str]) -> Source:
 
 def entry_source(entry: Entry) -> Source:
     """The entry's page: its own Markdown body; the frame is added after it is rendered."""
-    front = {"title": entry.title, "description": entry.excerpt or entry.title,
+    # Material prints page.title and page.meta.description as HTML (in <title>, the header,
+    # <meta name="description"> and search results), so an entry's own text is escaped here.
+    front = {"title": escape(entry.title), "description": escape(entry.excerpt or entry.title),
              "hide": ["navigation", "toc"]}
     if entry.draft:
         front["search"] = {"exclude": True}
