@@ -16,7 +16,7 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from ..cards.model import Card
+from ..cards import Card, render_cards
 from ..entries import Entry, Journal, load_journal
 from ..feeds import build_feeds
 from ..follow import follow_page
@@ -26,11 +26,6 @@ from ..settings import Settings, SettingsError, settings_from_config
 from . import head, pages
 from .config import GlimmerConfig
 from .labels import labels_for
-
-try:  # the cards stage lands separately; the site builds without cards meanwhile
-    from ..cards import render_cards
-except ImportError:
-    render_cards = None
 
 log = logging.getLogger("mkdocs.plugins.glimmer")
 THEME_CSS = "assets/glimmer.css"
@@ -129,13 +124,14 @@ class GlimmerPlugin(BasePlugin[GlimmerConfig]):
         return files
 
     def _cards(self, entries: list[Entry], out_dir: Path) -> dict[str, dict[str, Card]]:
-        if render_cards is None:
-            return {}
+        """Cards first: entry pages need each card's size and alt text for their heads."""
         assert self.settings is not None
         result = render_cards(entries, self.settings, out_dir)
-        if result.problems:
-            raise PluginError("some cards could not be made:\n"
-                              + render(result.problems, "text"))
+        errors = [p for p in result.problems if p.severity == "error"]
+        if errors:
+            raise PluginError("some cards could not be made:\n" + render(errors, "text"))
+        for problem in result.problems:  # warnings: a stand-in card was used
+            log.warning(problem.text())
         return {slug: dict(fmts) for slug, fmts in result.cards.items()}
 
     @staticmethod
