@@ -164,3 +164,51 @@ def test_dates_and_words_follow_the_site_language(small, tmp_path):
     assert doc.xpath("string(//header//time)") == "14. März 2026"
     assert doc.xpath("string(//h2[@id='share-title'])") == "Diesen Glimmer teilen"
     assert page(site, "archive").xpath("string(//h3)") == "März"
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def fetch(url: str) -> str | None:
+    import urllib.error
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.read().decode("utf-8")
+    except (urllib.error.URLError, OSError):
+        return None
+
+
+def wait_for(check, seconds: float = 60):
+    import time
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        value = check()
+        if value:
+            return value
+        time.sleep(0.3)
+    return None
+
+
+def test_glimmer_serve_shows_drafts_and_picks_up_a_new_entry(small):
+    port = free_port()
+    base = f"http://127.0.0.1:{port}/journal/"
+    server = subprocess.Popen(
+        [sys.executable, "-m", "glimmer_publish.cli", "serve", "-a", f"127.0.0.1:{port}"],
+        cwd=small.root, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        draft = wait_for(lambda: fetch(base + "glimmers/2026-03-16-draft/"))
+        assert draft and "glimmer-draft" in draft
+        small.entry("2026-03-20-new.md", "Written while serving", "2026-03-20", "Fresh.")
+        page = wait_for(lambda: fetch(base + "glimmers/2026-03-20-new/"), 30)
+        assert page and "Written while serving" in page
+    finally:
+        server.terminate()
+        server.wait(10)
