@@ -212,3 +212,17 @@ def test_glimmer_serve_shows_drafts_and_picks_up_a_new_entry(small):
     finally:
         server.terminate()
         server.wait(10)
+
+
+def test_an_entry_photo_reaches_the_site_only_inside_its_cards(small, tmp_path):
+    from PIL import Image
+
+    Image.new("RGB", (640, 480), "#88aacc").save(small.entries_dir / "sky-original.jpg")
+    small.entry("2026-03-21-sky.md", "A wide blue sky", "2026-03-21", "So blue.",
+                photo="sky-original.jpg", photo_alt="A clear blue sky over rooftops")
+    site = tmp_path / "site"
+    run_mkdocs_build(small.root / "mkdocs.yml", site)
+    assert list(site.rglob("sky-original*")) == []
+    doc = page(site, "glimmers/2026-03-21-sky")
+    card = doc.xpath("//a[contains(@class,'share-download')]/@href")
+    assert card and (site / "glimmers" / "2026-03-21-sky" / card[0]).resolve().is_file()

@@ -321,17 +321,16 @@ def share_panel(entry: Entry, root: str, cards: Cards, settings: Settings,
 
 def entry_article(entry: Entry, body_html: str, url: str, cards: Cards, settings: Settings,
                   labels: Mapping[str, str], newer: Entry | None, older: Entry | None) -> str:
-    """The whole entry page content around its (already sanitised) body."""
+    """The whole entry page content around its (already sanitised) body.
+
+    An entry's photo is shown through its cards only: the original file may carry camera
+    and location data, which a re-encoded card never does.
+    """
     root = root_of(url)
     felt = ""
     if entry.felt:
         felt = (f'<p class="glimmer-felt"><span class="glimmer-felt__label">'
                 f'{escape(labels["felt"])}</span> {escape(entry.felt)}</p>')
-    photo = ""
-    if entry.photo:
-        photo = (f'<figure class="glimmer-photo">'
-                 f'<img{_attrs(src=entry.photo.name, alt=entry.photo_alt or "")}'
-                 ' decoding="async"></figure>')
     nav = []
     if older:
         nav.append(f'<a rel="prev" href="{escape(root + older.url)}"><span>'
@@ -343,7 +342,7 @@ def entry_article(entry: Entry, body_html: str, url: str, cards: Cards, settings
         f'<article class="glimmer-entry">'
         f'<header class="glimmer-entry__head"><h1>{escape(entry.title)}</h1>'
         f"{meta_line(entry, settings.language)}{draft_badge(entry, labels)}</header>"
-        f'{photo}<div class="glimmer-body">{body_html}</div>{felt}'
+        f'<div class="glimmer-body">{body_html}</div>{felt}'
         f"{tag_list(entry, root, labels)}</article>"
         f"{share_panel(entry, root, cards, settings, labels)}"
         + (f'<nav class="glimmer-neighbours" aria-label="{escape(labels["pages"])}"'

@@ -109,10 +109,6 @@ class GlimmerPlugin(BasePlugin[GlimmerConfig]):
         self.sources = {s.src_uri: s for s in sources}
         for source in sources:
             self._add(files, File.generated(config, source.src_uri, content=source.markdown))
-        for entry in entries:
-            if entry.photo:
-                self._add(files, File.generated(config, f"{entry.url}{entry.photo.name}",
-                                                abs_src_path=str(entry.photo)))
         published = [e for e in entries if not e.draft]  # feeds are never a preview
         og = {slug: fmts["og"] for slug, fmts in self.cards.items() if "og" in fmts}
         for path, data in build_feeds(published, self.settings, cards=og).items():
