@@ -24,6 +24,7 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import ConsoleMessage, Page
 
+from glimmer_publish.entries import Entry
 from glimmer_publish.settings import load_settings
 
 REPO = Path(__file__).resolve().parents[2]
@@ -223,3 +224,9 @@ def axe_violations(page: Page) -> list[str]:
         f"{v['id']} ({v['impact']}): {v['help']} at {node['target']}: {node['failureSummary']}"
         for v in result["violations"] for node in v["nodes"]
     ]
+
+
+def page_path(name: str, entry: Entry) -> str:
+    """Where the pages every test visits live, by the shared URL scheme."""
+    return {"home": "", "entry": entry.url, "tag": f"tags/{entry.tags[0]}/",
+            "archive": "archive/"}[name]

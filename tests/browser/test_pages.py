@@ -3,16 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from harness import Site, axe_violations
+from harness import Site, axe_violations, page_path
 
 from glimmer_publish.entries import Entry
 
 CHECKED = ("home", "entry", "tag", "archive")
-
-
-def page_path(name: str, entry: Entry) -> str:
-    return {"home": "", "entry": entry.url, "tag": f"tags/{entry.tags[0]}/",
-            "archive": "archive/"}[name]
 
 
 def luminance(css_colour: str) -> float:
