@@ -63,7 +63,7 @@ def entry_id(entry: Entry, journal_id: str = DEFAULT_JOURNAL_ID) -> str:
 
 
 def journal_id(settings: Settings) -> str:
-    return str(settings.extra.get("journal_id") or DEFAULT_JOURNAL_ID)
+    return settings.journal_id or DEFAULT_JOURNAL_ID
 
 
 def url(settings: Settings, path: str) -> str:

@@ -33,6 +33,7 @@ class Settings:
     card_formats: tuple[str, ...] = CARD_FORMATS
     feed_items: int = 50
     handle: str = ""
+    journal_id: str = "glimmer"
     cache_dir: Path | None = None
     extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
@@ -109,6 +110,7 @@ def settings_from_config(config: dict[str, Any], options: dict[str, Any], root: 
         card_formats=formats,
         feed_items=int(options.get("feed_items") or 50),
         handle=str(options.get("handle") or ""),
+        journal_id=str(options.get("journal_id") or "glimmer"),
         cache_dir=(root / str(cache)) if cache else root / ".cache" / "glimmer",
         extra={k: v for k, v in options.items()},
     )

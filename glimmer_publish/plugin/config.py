@@ -21,5 +21,7 @@ class GlimmerConfig(base.Config):
     handle = c.Type(str, default="")
     # Where rendered cards are cached between builds.
     cache_dir = c.Optional(c.Type(str))
+    # Names this journal inside feed ids; set it once, before the first publish, and keep it.
+    journal_id = c.Type(str, default="glimmer")
     # How many glimmers one page of the home stream shows.
     page_size = c.Type(int, default=10)
