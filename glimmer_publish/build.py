@@ -8,6 +8,9 @@ was.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import fcntl
+import filecmp
 import logging
 import os
 import shutil
@@ -47,17 +50,56 @@ def site_dir_of(config_file: Path, override: str | None) -> Path:
     return (config_file.parent / str(configured)).resolve()
 
 
+def keep_unchanged(new: Path, site: Path) -> int:
+    """Hard-link files whose bytes did not change from the old site into the new one.
+
+    The new site is still swapped in whole, but an unchanged file keeps its inode and
+    mtime, so rsync, caches and web servers see that nothing changed. Returns how many.
+    """
+    if not site.is_dir():
+        return 0
+    kept = 0
+    for dirpath, _, filenames in os.walk(new):
+        for name in filenames:
+            fresh = Path(dirpath) / name
+            old = site / fresh.relative_to(new)
+            try:
+                if not old.is_file() or old.is_symlink() or not filecmp.cmp(old, fresh, False):
+                    continue
+                link = fresh.with_name(f".{name}.keep")
+                os.link(old, link)
+                os.replace(link, fresh)
+                kept += 1
+            except OSError:
+                continue  # a file system without hard links: the fresh copy is just as good
+    return kept
+
+
+@contextlib.contextmanager
+def _site_lock(site: Path):
+    """One swap at a time: two builds finishing together must not interleave renames."""
+    lock = site.with_name(f".{site.name}.lock")
+    with lock.open("a") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
 def swap_in(new: Path, site: Path) -> None:
     """Replace `site` by `new` with renames only, so readers never see half a site."""
-    old = site.with_name(f".{site.name}.old-{os.getpid()}")
-    if site.exists():
-        os.replace(site, old)
-    try:
-        os.replace(new, site)
-    except OSError:
-        if old.exists():
-            os.replace(old, site)
-        raise
+    with _site_lock(site):
+        keep_unchanged(new, site)
+        old = site.with_name(f".{site.name}.old-{os.getpid()}")
+        if site.exists():
+            os.replace(site, old)
+        try:
+            os.replace(new, site)
+        except OSError:
+            if old.exists():
+                os.replace(old, site)
+            raise
     shutil.rmtree(old, ignore_errors=True)
 
 
