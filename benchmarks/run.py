@@ -15,6 +15,7 @@ import argparse
 import io
 import os
 import platform
+import re
 import shutil
 import statistics
 import subprocess
@@ -49,21 +50,38 @@ QUIET_ENV = {"NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
 
 
 def project_files(repo: Path) -> list[str]:
-    """The repository's files (committed or not, minus ignored ones), without entries/."""
+    """The journal's files from this repository (committed or not, minus ignored ones).
+
+    Without entries/ (the synthetic ones replace them) and without the tool's own code, tests
+    and benchmarks: the journal is built by the installed `glimmer`, as a user's would be.
+    """
     out = subprocess.run(["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"],
                          cwd=repo, capture_output=True, check=True).stdout.decode()
-    skip = ("entries/", "benchmarks/", "tests/", ".github/")
+    skip = ("entries/", "benchmarks/", "tests/", ".github/", "glimmer_publish/")
     return [f for f in out.split("\0") if f and not f.startswith(skip)]
 
 
-def make_ours(root: Path, n: int, seed: int) -> tuple[Path, list[synth.Generated]]:
+def make_ours(root: Path, n: int, seed: int, card_formats: str | None = None
+              ) -> tuple[Path, list[synth.Generated]]:
     project = root / "ours"
     for rel in project_files(REPO):
         src = REPO / rel
         if src.is_file():
             (project / rel).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(src, project / rel)
+    if card_formats:
+        set_card_formats(project / "mkdocs.yml", card_formats.split(","))
     return project, synth.generate(project / "entries", n, seed)
+
+
+def set_card_formats(config: Path, formats: list[str]) -> None:
+    """Give the glimmer plugin a `card_formats` option (the cheaper setting for N = 10,000)."""
+    text = config.read_text(encoding="utf-8")
+    match = re.search(r"^(\s*)- glimmer:[^\n]*\n(\s+)", text, re.MULTILINE)
+    if match is None:
+        raise SystemExit(f"{config}: no '- glimmer:' plugin entry with options to extend")
+    line = f"{match.group(2)}card_formats: [{', '.join(formats)}]\n"
+    config.write_text(text[:match.start(2)] + line + text[match.start(2):], encoding="utf-8")
 
 
 def glimmer() -> list[str]:
@@ -98,6 +116,7 @@ class Results:
     # CPU seconds per encode, by format: (renderer's options, Pillow's defaults)
     encode: dict[str, tuple[float, float]] = field(default_factory=dict)
     formats: tuple[str, ...] = ()
+    cards_n: int = 0  # entries when (f) runs: N plus the ones (d) added
     wall: float = 0.0
     failures: list[str] = field(default_factory=list)
 
@@ -117,7 +136,7 @@ def bench_size(n: int, args: argparse.Namespace, ref_exe: Path | None) -> Result
     log.write_text("", encoding="utf-8")
     env = {**os.environ, **QUIET_ENV}
     try:
-        ours, generated = make_ours(root, n, args.seed)
+        ours, generated = make_ours(root, n, args.seed, args.card_formats)
         ref = root / "reference"
         if ref_exe:
             reference.write_project(ref, generated)
@@ -154,6 +173,7 @@ def bench_size(n: int, args: argparse.Namespace, ref_exe: Path | None) -> Result
         if ref_exe and (ref / "site").is_dir():
             res.ref_cards = sum(1 for _ in (ref / "site" / "assets" / "images" / "social")
                                 .rglob("*.png"))
+        res.cards_n = n + args.repeat
         res.formats = cards_alone(ours, res, args.formats, args.repeat, log, env)
         res.encode = encode_floor(ours, res.formats)
     finally:
@@ -257,6 +277,11 @@ def _cell(samples: list[Sample] | None, attr: str = "wall", unit: str = "s") -> 
     return summarize([getattr(s, attr) for s in samples]).text(unit, digits)
 
 
+def _cpu_cell(samples: list[Sample] | None) -> str:
+    cpu = _median(samples, "cpu")
+    return "—" if cpu is None else f"{cpu:.2f} s"
+
+
 def _median(samples: list[Sample] | None, attr: str = "wall") -> float | None:
     return statistics.median(getattr(s, attr) for s in samples) if samples else None
 
@@ -270,25 +295,26 @@ def report(results: list[Results], repeat: int) -> str:
     for res in results:
         lines += [f"## N = {res.n:,} entries ({repeat} repeat{'s' if repeat > 1 else ''}, "
                   f"took {res.wall:.0f} s)", "",
-                  "Median wall time (min–max); memory: largest process / whole process tree "
-                  "(PSS); ratio = ours ÷ reference (below 1 means we are faster).", "",
-                  "| scenario | ours | ours memory | cards rendered | reference | reference "
-                  "memory | ratio |",
-                  "| --- | --- | --- | --- | --- | --- | --- |"]
+                  "Median wall time (min–max) and median CPU time (user + system, all "
+                  "processes); memory: largest process / whole process tree (PSS); ratio = "
+                  "ours ÷ reference, wall time (below 1 means we are faster).", "",
+                  "| scenario | ours | ours CPU | ours memory | cards rendered | reference | "
+                  "reference CPU | reference memory | ratio |",
+                  "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
         for key in (*SCENARIOS, "validate"):
             ours, ref = res.ours.get(key), res.ref.get(key)
             rendered = res.cards.get(key)
             lines.append(
-                f"| {LABELS[key]} | {_cell(ours)} | {_cell(ours, 'rss_mb', 'MB')} / "
-                f"{_cell(ours, 'tree_mb', 'MB')} | "
+                f"| {LABELS[key]} | {_cell(ours)} | {_cpu_cell(ours)} | "
+                f"{_cell(ours, 'rss_mb', 'MB')} / {_cell(ours, 'tree_mb', 'MB')} | "
                 f"{'/'.join(map(str, rendered)) if rendered else '—'} | {_cell(ref)} | "
-                f"{_cell(ref, 'rss_mb', 'MB')} / {_cell(ref, 'tree_mb', 'MB')} | "
-                f"{_ratio(_median(ours), _median(ref))} |")
+                f"{_cpu_cell(ref)} | {_cell(ref, 'rss_mb', 'MB')} / {_cell(ref, 'tree_mb', 'MB')} "
+                f"| {_ratio(_median(ours), _median(ref))} |")
         for fmt in res.formats:
             alone = res.ours.get(f"cards:{fmt}")
-            lines.append(f"| (f) cards alone, `{fmt}` | {_cell(alone)} | "
+            lines.append(f"| (f) cards alone, `{fmt}` | {_cell(alone)} | {_cpu_cell(alone)} | "
                          f"{_cell(alone, 'rss_mb', 'MB')} / {_cell(alone, 'tree_mb', 'MB')} | "
-                         f"{res.n if alone else '—'} | — | — | — |")
+                         f"{res.cards_n if alone else '—'} | — | — | — | — |")
         lines += ["", "Per card, `glimmer cards` CPU time minus `glimmer validate` CPU time "
                   "(start-up and loading), over N, against (g) Pillow encoding one card of that "
                   "size alone:", "",
@@ -318,7 +344,7 @@ def per_card(res: Results, fmt: str) -> float | None:
         res.ours.get("validate"), "cpu")
     if cards is None or base is None:
         return None
-    return max(cards - base, 0.0) / res.n
+    return max(cards - base, 0.0) / res.cards_n
 
 
 def _verdict(ok: bool | None) -> str:
@@ -368,6 +394,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="measure the reference only up to this N (default: 1000)")
     parser.add_argument("--setup-reference", action="store_true",
                         help="install the reference into benchmarks/.venv-ref, then run")
+    parser.add_argument("--card-formats", help="card formats the build makes, comma-separated "
+                        "(default: the repository's mkdocs.yml, i.e. all four)")
     parser.add_argument("--formats", help="card formats for (f) and (g), comma-separated "
                         "(default: card_formats in mkdocs.yml)")
     parser.add_argument("--seed", type=int, default=2026)
