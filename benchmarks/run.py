@@ -117,6 +117,7 @@ class Results:
     encode: dict[str, tuple[float, float]] = field(default_factory=dict)
     formats: tuple[str, ...] = ()
     cards_n: int = 0  # entries when (f) runs: N plus the ones (d) added
+    build_formats: tuple[str, ...] = ()
     wall: float = 0.0
     failures: list[str] = field(default_factory=list)
 
@@ -137,6 +138,7 @@ def bench_size(n: int, args: argparse.Namespace, ref_exe: Path | None) -> Result
     env = {**os.environ, **QUIET_ENV}
     try:
         ours, generated = make_ours(root, n, args.seed, args.card_formats)
+        res.build_formats = _formats(ours)
         ref = root / "reference"
         if ref_exe:
             reference.write_project(ref, generated)
@@ -174,7 +176,8 @@ def bench_size(n: int, args: argparse.Namespace, ref_exe: Path | None) -> Result
             res.ref_cards = sum(1 for _ in (ref / "site" / "assets" / "images" / "social")
                                 .rglob("*.png"))
         res.cards_n = n + args.repeat
-        res.formats = cards_alone(ours, res, args.formats, args.repeat, log, env)
+        if args.cards_repeat:
+            res.formats = cards_alone(ours, res, args.formats, args.cards_repeat, log, env)
         res.encode = encode_floor(ours, res.formats)
     finally:
         if args.keep:
@@ -295,6 +298,9 @@ def report(results: list[Results], repeat: int) -> str:
     for res in results:
         lines += [f"## N = {res.n:,} entries ({repeat} repeat{'s' if repeat > 1 else ''}, "
                   f"took {res.wall:.0f} s)", "",
+                  f"Our build makes {len(res.build_formats)} card(s) per entry "
+                  f"({', '.join(res.build_formats)}), three feeds (plus three per tag) and "
+                  "the site.", "",
                   "Median wall time (min–max) and median CPU time (user + system, all "
                   "processes); memory: largest process / whole process tree (PSS); ratio = "
                   "ours ÷ reference, wall time (below 1 means we are faster).", "",
@@ -315,17 +321,18 @@ def report(results: list[Results], repeat: int) -> str:
             lines.append(f"| (f) cards alone, `{fmt}` | {_cell(alone)} | {_cpu_cell(alone)} | "
                          f"{_cell(alone, 'rss_mb', 'MB')} / {_cell(alone, 'tree_mb', 'MB')} | "
                          f"{res.cards_n if alone else '—'} | — | — | — | — |")
-        lines += ["", "Per card, `glimmer cards` CPU time minus `glimmer validate` CPU time "
-                  "(start-up and loading), over N, against (g) Pillow encoding one card of that "
-                  "size alone:", "",
-                  "| format | ours, CPU per card | (g) encode alone, our options | ratio "
-                  "| (g) encode alone, Pillow's default PNG options | ratio |",
-                  "| --- | --- | --- | --- | --- | --- |"]
-        for fmt in res.formats:
-            per = per_card(res, fmt)
-            floor, default = res.encode.get(fmt, (None, None))
-            lines.append(f"| {fmt} | {_ms(per)} | {_ms(floor)} | {_ratio(per, floor)} | "
-                         f"{_ms(default)} | {_ratio(per, default)} |")
+        if any(f"cards:{fmt}" in res.ours for fmt in res.formats):
+            lines += ["", "Per card, `glimmer cards` CPU time minus `glimmer validate` CPU time "
+                      "(start-up and loading), over N, against (g) Pillow encoding one card of "
+                      "that size alone:", "",
+                      "| format | ours, CPU per card | (g) encode alone, our options | ratio "
+                      "| (g) encode alone, Pillow's default PNG options | ratio |",
+                      "| --- | --- | --- | --- | --- | --- |"]
+            for fmt in res.formats:
+                per = per_card(res, fmt)
+                floor, default = res.encode.get(fmt, (None, None))
+                lines.append(f"| {fmt} | {_ms(per)} | {_ms(floor)} | {_ratio(per, floor)} | "
+                             f"{_ms(default)} | {_ratio(per, default)} |")
         if res.ref_cards:
             lines += ["", f"The reference made {res.ref_cards:,} social cards (one per page, "
                       "including its index, archive and tag pages)."]
@@ -398,6 +405,8 @@ def main(argv: list[str] | None = None) -> int:
                         "(default: the repository's mkdocs.yml, i.e. all four)")
     parser.add_argument("--formats", help="card formats for (f) and (g), comma-separated "
                         "(default: card_formats in mkdocs.yml)")
+    parser.add_argument("--cards-repeat", type=int,
+                        help="runs of each (f) figure (default: --repeat; 0 skips (f) and (g))")
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--keep", action="store_true", help="keep the temporary journals")
     parser.add_argument("--output", type=Path, default=OUT / "results.md",
@@ -408,6 +417,8 @@ def main(argv: list[str] | None = None) -> int:
     sizes = [20] if args.quick else [int(s.replace("_", "")) for s in args.sizes.split(",")]
     if args.quick:
         args.repeat = 1
+    if args.cards_repeat is None:
+        args.cards_repeat = args.repeat
     args.output.parent.mkdir(parents=True, exist_ok=True)
     ref_exe = None if args.no_reference else reference.mkdocs()
     if ref_exe is None and not args.no_reference:
