@@ -1,0 +1,254 @@
+"""Trust: nothing private leaks, and a failed or interrupted build never damages the site.
+
+Every build here is a real `glimmer build` (MkDocs + Material + cards + feeds) of a small
+journal, with two card formats to stay quick.
+"""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+from PIL import Image
+
+from glimmer_publish.cli import main
+
+REPO = Path(__file__).resolve().parent.parent
+CONFIG = """\
+site_name: Trust Test
+site_url: https://example.org/journal/
+theme:
+  name: material
+  custom_dir: theme
+  font: false
+plugins:
+  - search
+  - glimmer:
+      card_formats: [og, square]
+      cache_dir: {cache}
+"""
+
+
+def make_repo(root: Path, cache: Path | None = None) -> Path:
+    cache = cache or root / ".cache" / "glimmer"
+    (root / "entries").mkdir(parents=True, exist_ok=True)
+    (root / "docs").mkdir(exist_ok=True)
+    (root / "mkdocs.yml").write_text(CONFIG.format(cache=json.dumps(str(cache))), "utf-8")
+    shutil.copytree(REPO / "theme", root / "theme")
+    return root
+
+
+def write_entry(root: Path, name: str, **fields: str) -> Path:
+    body = fields.pop("body", "Steam and light.")
+    front = "".join(f"{k}: {v}\n" for k, v in fields.items())
+    path = root / "entries" / name
+    path.write_text(f"---\n{front}---\n{body}\n", "utf-8")
+    return path
+
+
+def photo_with_secret(path: Path, secret: str, colour=(200, 160, 120)) -> None:
+    """A JPEG carrying `secret` in its EXIF description and GPS block, like a phone photo."""
+    img = Image.new("RGB", (320, 240), colour)
+    exif = Image.Exif()
+    exif[0x010E] = f"description {secret}"  # ImageDescription
+    exif[0x8825] = {1: "N", 2: (51.0, 30.0, 0.0), 3: "W", 4: (0.0, 7.0, 0.0)}  # GPSInfo
+    exif[0x9286] = secret.encode()  # UserComment
+    img.save(path, "JPEG", exif=exif.tobytes())
+    assert secret.encode() in path.read_bytes()
+
+
+def glimmer_build(root: Path, **kwargs) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if k != "GITHUB_ACTIONS"}
+    return subprocess.run([sys.executable, "-m", "glimmer_publish.cli", "build"], cwd=root,
+                          capture_output=True, text=True, env=env, timeout=600, **kwargs)
+
+
+def snapshot(site: Path) -> dict[str, bytes]:
+    return {p.relative_to(site).as_posix(): p.read_bytes()
+            for p in sorted(site.rglob("*")) if p.is_file()}
+
+
+def leftovers(root: Path) -> list[str]:
+    """Temporary folders or files a build may leave beside the site or in the cache."""
+    found = [p.name for p in root.iterdir() if p.name.startswith((".site.building", ".site.old"))]
+    cache = root / ".cache"
+    if cache.exists():
+        found += [p.name for p in cache.rglob("*") if p.name.endswith(".tmp")]
+    return found
+
+
+# ---------------------------------------------------------------- privacy
+
+KINDS = st.sampled_from(["public", "private", "draft"])
+
+
+@settings(max_examples=6, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@example(kinds=["public", "private", "public", "draft"], with_photo=[True] * 5)
+@given(kinds=st.lists(KINDS, min_size=2, max_size=5).filter(lambda k: "public" in k),
+       with_photo=st.lists(st.booleans(), min_size=5, max_size=5))
+def test_no_trace_of_a_private_or_draft_entry_reaches_any_output(tmp_path_factory, kinds,
+                                                                  with_photo):
+    root = make_repo(tmp_path_factory.mktemp("privacy"))
+    markers = []
+    for i, kind in enumerate(kinds):
+        day = f"2026-03-{i + 10:02d}"
+        if kind == "public":
+            fields = {"title": f"Open moment {i}", "date": day, "tags": "[shared, light]"}
+            if with_photo[i]:
+                secret = f"qxexif{i}gps"  # published photo: its metadata must not survive
+                markers.append(secret)
+                photo_with_secret(root / "entries" / f"open{i}.jpg", secret)
+                fields |= {"photo": f"open{i}.jpg", "photo_alt": "A warm wall"}
+            write_entry(root, f"{day}-open-{i}.md", **fields)
+            continue
+        m = f"qz{kind}{i}secret"
+        markers.append(m)
+        fields = {"title": f"Hidden {m} title", "date": day, "tags": f"[{m}, shared]",
+                  "where": f"At {m} place", "felt": f"Felt {m}", "author": f"Author {m}",
+                  kind: "true", "body": f"The {m} body with [a link](https://{m}.example/).",
+                  "card": f"{{excerpt: Card {m}}}"}
+        photo_with_secret(root / "entries" / f"{m}.jpg", m)
+        fields |= {"photo": f"{m}.jpg", "photo_alt": f"Photo of {m}"}
+        write_entry(root, f"{day}-{m}.md", **fields)
+
+    result = glimmer_build(root)
+    assert result.returncode == 0, result.stderr
+    site = root / "site"
+    outputs = snapshot(site)
+    assert "index.html" in outputs and "feed.xml" in outputs
+    for marker in markers:
+        needle = marker.encode()
+        assert not [p for p in outputs if marker in p], f"{marker} in a file name"
+        leaks = [p for p, data in outputs.items() if needle in data]
+        assert leaks == [], f"{marker} leaked into {leaks}"
+    assert "tags/shared/index.html" in outputs
+
+
+# ---------------------------------------------------------------- atomic builds
+
+
+@pytest.fixture
+def built(tmp_path):
+    """A journal that has been built once: the 'published' site every failure must keep."""
+    root = make_repo(tmp_path)
+    for i in range(3):
+        write_entry(root, f"2026-03-1{i}-moment-{i}.md", title=f"Moment {i}",
+                    date=f"2026-03-1{i}", tags="[light]")
+    result = glimmer_build(root)
+    assert result.returncode == 0, result.stderr
+    return root, snapshot(root / "site")
+
+
+def test_a_bad_entry_leaves_the_previous_site_exactly_as_it_was(built):
+    root, before = built
+    write_entry(root, "2026-03-20-broken.md", title="Tea: at last", date="2026-03-20")
+    result = glimmer_build(root)
+    assert result.returncode == 1 and "2026-03-20-broken.md:2:" in result.stdout
+    assert snapshot(root / "site") == before and leftovers(root) == []
+
+
+def test_a_crash_inside_a_stage_leaves_the_previous_site(built, monkeypatch):
+    root, before = built
+    write_entry(root, "2026-03-21-new.md", title="A new one", date="2026-03-21")
+
+    def crash(*args, **kwargs):
+        raise RuntimeError("simulated crash while writing feeds")
+
+    monkeypatch.setattr("glimmer_publish.plugin.plugin.build_feeds", crash)
+    monkeypatch.chdir(root)
+    with pytest.raises(RuntimeError, match="simulated crash"):
+        main(["build"])
+    assert snapshot(root / "site") == before and leftovers(root) == []
+
+
+def test_a_full_disk_leaves_the_previous_site(built, monkeypatch, capsys):
+    root, before = built
+    write_entry(root, "2026-03-22-new.md", title="Another one", date="2026-03-22")
+    import mkdocs.utils
+
+    real_write = mkdocs.utils.write_file
+    calls = []
+
+    def write_until_full(content, output_path):
+        calls.append(output_path)
+        if len(calls) > 3:
+            raise OSError(errno.ENOSPC, "No space left on device", output_path)
+        real_write(content, output_path)
+
+    monkeypatch.setattr(mkdocs.utils, "write_file", write_until_full)
+    monkeypatch.chdir(root)
+    assert main(["build"]) == 1
+    err = capsys.readouterr().err
+    assert "No space left on device" in err and "the site was not changed" in err
+    assert len(calls) > 3
+    assert snapshot(root / "site") == before and leftovers(root) == []
+
+
+# Runs `glimmer build` with the feeds stage held open, so Ctrl-C lands mid-build every time:
+# the cards are already in the half-built folder and the pages are not written yet.
+SLOW_BUILD = """
+import sys, time, pathlib
+import glimmer_publish.plugin.plugin as plugin
+real = plugin.build_feeds
+def held(*args, **kwargs):
+    pathlib.Path("held").touch()
+    time.sleep(60)
+    return real(*args, **kwargs)
+plugin.build_feeds = held
+from glimmer_publish.cli import main
+sys.exit(main(["build"]))
+"""
+
+
+def test_ctrl_c_in_the_middle_of_a_build_leaves_the_previous_site(built):
+    root, before = built
+    write_entry(root, "2026-04-01-later.md", title="Later moment", date="2026-04-01")
+    env = {k: v for k, v in os.environ.items() if k != "GITHUB_ACTIONS"}
+    proc = subprocess.Popen([sys.executable, "-c", SLOW_BUILD], cwd=root, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            start_new_session=True)
+    deadline = time.monotonic() + 120
+    while not (root / "held").exists():
+        assert proc.poll() is None and time.monotonic() < deadline, proc.stderr
+        time.sleep(0.02)
+    building = [p for p in root.iterdir() if p.name.startswith(".site.building")]
+    assert building and list(building[0].rglob("*.png")), "cards were made before the stop"
+    os.killpg(proc.pid, signal.SIGINT)  # what Ctrl-C in a terminal does: the whole group
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130
+    assert "stopped; nothing was changed" in err and "Traceback" not in err
+    assert snapshot(root / "site") == before
+    assert leftovers(root) == []
+
+
+def test_two_builds_at_once_never_corrupt_the_site_or_the_cache(built):
+    root, _ = built
+    for i in range(4):
+        write_entry(root, f"2026-05-0{i}-together-{i}.md", title=f"Together {i}",
+                    date=f"2026-05-0{i + 1}", tags="[both]")
+    env = {k: v for k, v in os.environ.items() if k != "GITHUB_ACTIONS"}
+    procs = [subprocess.Popen([sys.executable, "-m", "glimmer_publish.cli", "build"], cwd=root,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+             for _ in range(2)]
+    for proc in procs:
+        _, err = proc.communicate(timeout=600)
+        assert proc.returncode == 0, err
+    together = snapshot(root / "site")
+    assert leftovers(root) == []
+    for card in (root / ".cache" / "glimmer" / "cards").rglob("*.*"):
+        with Image.open(card) as img:
+            img.verify()
+    result = glimmer_build(root)
+    assert result.returncode == 0, result.stderr
+    assert snapshot(root / "site") == together
