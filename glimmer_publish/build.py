@@ -76,9 +76,9 @@ def keep_unchanged(new: Path, site: Path) -> int:
 
 
 @contextlib.contextmanager
-def _site_lock(site: Path):
+def _swap_lock(lock: Path):
     """One swap at a time: two builds finishing together must not interleave renames."""
-    lock = site.with_name(f".{site.name}.lock")
+    lock.parent.mkdir(parents=True, exist_ok=True)
     with lock.open("a") as fh:
         fcntl.flock(fh, fcntl.LOCK_EX)
         try:
@@ -87,9 +87,11 @@ def _site_lock(site: Path):
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
-def swap_in(new: Path, site: Path) -> None:
-    """Replace `site` by `new` with renames only, so readers never see half a site."""
-    with _site_lock(site):
+def swap_in(new: Path, site: Path, lock: Path) -> None:
+    """Replace `site` by `new` with renames only, so readers never see half a site.
+
+    `lock` is a file in the cache folder (out of the way, and never published)."""
+    with _swap_lock(lock):
         keep_unchanged(new, site)
         old = site.with_name(f".{site.name}.old-{os.getpid()}")
         if site.exists():
@@ -144,7 +146,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     except BaseException:
         shutil.rmtree(building, ignore_errors=True)
         raise
-    swap_in(building, site)
+    swap_in(building, site, (settings.cache_dir or site.parent / ".cache") / "build.lock")
     published = len([e for e in journal.entries if not e.draft])
     print(f"built {published} glimmers into {site} in {time.perf_counter() - started:.1f} s",
           file=sys.stderr)

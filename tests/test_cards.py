@@ -8,7 +8,7 @@ import zlib
 from pathlib import Path
 
 import pytest
-from conftest import TmpJournal
+from glimmer_testing import TmpJournal
 from PIL import Image
 
 from glimmer_publish.cards import CardsResult, card_alt, render_cards

@@ -76,7 +76,7 @@ def test_all_problems_of_all_files_come_back_in_one_run(journal):
 
 
 def test_a_time_without_zone_is_read_in_the_site_timezone(tmp_path):
-    from conftest import TmpJournal
+    from glimmer_testing import TmpJournal
 
     j = TmpJournal(tmp_path, timezone="America/New_York")
     j.entry("a.md", date="2026-07-01 08:30")
