@@ -17,11 +17,14 @@ import os
 import platform
 import re
 import shutil
+import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
+import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -118,6 +121,7 @@ class Results:
     formats: tuple[str, ...] = ()
     cards_n: int = 0  # entries when (f) runs: N plus the ones (d) added
     build_formats: tuple[str, ...] = ()
+    serve: list[float | None] = field(default_factory=list)  # (h) seconds, edit to page served
     wall: float = 0.0
     failures: list[str] = field(default_factory=list)
 
@@ -175,6 +179,10 @@ def bench_size(n: int, args: argparse.Namespace, ref_exe: Path | None) -> Result
         if ref_exe and (ref / "site").is_dir():
             res.ref_cards = sum(1 for _ in (ref / "site" / "assets" / "images" / "social")
                                 .rglob("*.png"))
+        if args.serve and has_command("serve"):
+            mid = generated[len(generated) // 2]
+            for r in range(args.repeat):
+                res.serve.append(serve_reaction(ours, mid.path, mid.slug, 100 + r, log, env))
         res.cards_n = n + args.repeat
         if args.cards_repeat:
             res.formats = cards_alone(ours, res, args.formats, args.cards_repeat, log, env)
@@ -186,6 +194,52 @@ def bench_size(n: int, args: argparse.Namespace, ref_exe: Path | None) -> Result
             shutil.rmtree(root, ignore_errors=True)
     res.wall = time.perf_counter() - started
     return res
+
+
+def serve_reaction(project: Path, entry: Path, slug: str, round_: int, log: Path,
+                   env: dict[str, str]) -> float | None:
+    """(h) Seconds from saving an edit to `glimmer serve` serving the edited page (None: never)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    from glimmer_publish.settings import load_settings
+
+    mount = urllib.parse.urlsplit(load_settings(project / "mkdocs.yml").site_url).path or "/"
+    page = f"http://127.0.0.1:{port}{mount.rstrip('/')}/glimmers/{slug}/"
+    with log.open("ab") as out:
+        server = subprocess.Popen([*glimmer(), "serve", "--dev-addr", f"127.0.0.1:{port}"],
+                                  cwd=project, env=env, stdout=out, stderr=subprocess.STDOUT,
+                                  stdin=subprocess.DEVNULL)
+    try:
+        if _poll(page, lambda body: True, timeout=900) is None:
+            return None
+        marker = f"Edited, round {round_}:"
+        time.sleep(1)  # let the watcher settle after the first build
+        saved = time.perf_counter()
+        synth.edit(entry, round_)
+        seen = _poll(page, lambda body: marker in body, timeout=600)
+        return None if seen is None else seen - saved
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
+def _poll(url: str, ok, timeout: float) -> float | None:
+    """When `url` first answered with a body that satisfies `ok` (perf_counter), or None."""
+    end = time.perf_counter() + timeout
+    while time.perf_counter() < end:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                if ok(response.read().decode("utf-8", "replace")):
+                    return time.perf_counter()
+        except (OSError, ValueError):
+            pass
+        time.sleep(0.05)
+    return None
 
 
 def _formats(project: Path) -> tuple[str, ...]:
@@ -321,6 +375,12 @@ def report(results: list[Results], repeat: int) -> str:
             lines.append(f"| (f) cards alone, `{fmt}` | {_cell(alone)} | {_cpu_cell(alone)} | "
                          f"{_cell(alone, 'rss_mb', 'MB')} / {_cell(alone, 'tree_mb', 'MB')} | "
                          f"{res.cards_n if alone else '—'} | — | — | — | — |")
+        if res.serve:
+            seen = [s for s in res.serve if s is not None]
+            lines += ["", "(h) `glimmer serve`: from saving an edit of one entry to its page being "
+                      "served with the edit: " + (summarize(seen).text() if seen else "never")
+                      + (f" ({len(res.serve) - len(seen)} of {len(res.serve)} never)"
+                         if len(seen) < len(res.serve) else "") + "."]
         if any(f"cards:{fmt}" in res.ours for fmt in res.formats):
             lines += ["", "Per card, `glimmer cards` CPU time minus `glimmer validate` CPU time "
                       "(start-up and loading), over N, against (g) Pillow encoding one card of "
@@ -407,6 +467,8 @@ def main(argv: list[str] | None = None) -> int:
                         "(default: card_formats in mkdocs.yml)")
     parser.add_argument("--cards-repeat", type=int,
                         help="runs of each (f) figure (default: --repeat; 0 skips (f) and (g))")
+    parser.add_argument("--serve", action="store_true",
+                        help="also time (h): `glimmer serve` showing an edit")
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--keep", action="store_true", help="keep the temporary journals")
     parser.add_argument("--output", type=Path, default=OUT / "results.md",
