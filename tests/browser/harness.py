@@ -96,11 +96,14 @@ def mkdocs_build(project: Path, site_dir: Path) -> None:
 class _SiteHandler(SimpleHTTPRequestHandler):
     """Serves the built site below BASE_PATH and answers misses with its 404.html, like Pages."""
 
+    def send_head(self):
+        if not urlsplit(self.path).path.startswith(BASE_PATH):
+            self.send_error(404)
+            return None
+        return super().send_head()
+
     def translate_path(self, path: str) -> str:
-        url_path = urlsplit(path).path
-        if not url_path.startswith(BASE_PATH):
-            return str(Path(self.directory) / "\0outside")  # never exists: 404
-        return super().translate_path("/" + url_path[len(BASE_PATH):])
+        return super().translate_path("/" + urlsplit(path).path[len(BASE_PATH):])
 
     def send_error(self, code: int, message: str | None = None, explain: str | None = None):
         page = Path(self.directory) / "404.html"
