@@ -37,6 +37,7 @@ ENTRIES = {
 }
 PHOTO_ENTRY = "2026-11-24-frost.md"
 EDITED = "2026-11-21-jasmine.md"
+ADDED = "2026-11-25-geese.md"
 
 Fingerprint = dict[str, tuple[int, int, bytes]]
 
@@ -96,6 +97,8 @@ class Builds:
     cache_cold: Fingerprint
     cache_again: Fingerprint
     cache_edited: Fingerprint
+    added: Fingerprint
+    cache_added: Fingerprint
 
     @property
     def settings(self):
@@ -115,8 +118,13 @@ def builds(tmp_path_factory) -> Builds:
     edited.write_text(edited.read_text(encoding="utf-8") + "My neighbour wrote its name for me.\n",
                       encoding="utf-8")
     glimmer_build(root)
-    return Builds(root, cold, again, fingerprint(root / "site"), cache_cold, cache_again,
-                  fingerprint(cache))
+    after_edit, cache_edited = fingerprint(root / "site"), fingerprint(cache)
+    (root / "entries" / "2026" / ADDED).write_text(
+        '---\ntitle: "Geese heading south"\ndate: 2026-11-25 16:20\ntags: [birds]\n---\n'
+        "A long, untidy V of them, calling all the way over the school.\n", encoding="utf-8")
+    glimmer_build(root)
+    return Builds(root, cold, again, after_edit, cache_cold, cache_again, cache_edited,
+                  fingerprint(root / "site"), fingerprint(cache))
 
 
 def test_cold_build_renders_every_card_into_the_cache(builds):
@@ -130,7 +138,9 @@ def test_no_change_rebuild_renders_no_card(builds):
     assert builds.cache_again == builds.cache_cold  # not one cache file written or touched
     journal = load_journal(builds.settings)
     result = render_cards(journal.entries, builds.settings, builds.root / "cards-check")
-    assert (result.rendered, result.cached) == (0, len(ENTRIES) * len(builds.settings.card_formats))
+    # the journal as the last build left it: every card it needs is already in the cache
+    assert (result.rendered, result.cached) == (
+        0, len(journal.entries) * len(builds.settings.card_formats))
 
 
 def test_no_change_rebuild_rewrites_no_file(builds):
@@ -179,3 +189,14 @@ def test_benchmark_quick_runs_end_to_end(tmp_path):
     og = next(line for line in table.splitlines() if line.startswith("| (f) cards alone, `og` |"))
     assert og.split("|")[2].strip().endswith(" s"), og
     assert out.read_text(encoding="utf-8") in table + "\n"
+
+
+def test_adding_an_entry_renders_only_its_cards(builds):
+    settings = builds.settings
+    entry = next(e for e in load_journal(settings).entries if e.path.name == ADDED)
+    expected = {cache_key(entry, settings, fmt, "") for fmt in settings.card_formats}
+    assert {Path(p).stem for p in set(builds.cache_added) - set(builds.cache_edited)} == expected
+    slug = ADDED.removesuffix(".md")
+    assert {p for p in changed(builds.edited, builds.added) if p.startswith("cards/")} == {
+        p for p in builds.added if p.startswith(f"cards/{slug}/")}
+    assert rewritten(builds.edited, builds.added) == []
