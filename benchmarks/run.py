@@ -92,11 +92,6 @@ def glimmer() -> list[str]:
     return [str(exe)] if exe.exists() else [sys.executable, "-m", "glimmer_publish.cli"]
 
 
-def has_command(name: str) -> bool:
-    """Whether this checkout's `glimmer` has the command (build and cards land separately)."""
-    return subprocess.run([*glimmer(), name, "--help"], capture_output=True).returncode == 0
-
-
 def cards_rendered(project: Path, since_ns: int) -> int:
     """Card images written into the card cache since `since_ns` (a cache hit writes nothing)."""
     cache = project / ".cache"
@@ -146,8 +141,7 @@ def bench_size(n: int, args: argparse.Namespace, ref_exe: Path | None) -> Result
         ref = root / "reference"
         if ref_exe:
             reference.write_project(ref, generated)
-        build = [*glimmer(), "build"] if has_command("build") else [
-            str(Path(sys.executable).with_name("mkdocs")), "build"]
+        build = [*glimmer(), "build"]
         target = generated[len(generated) // 2].path
         ref_target = (ref / "docs" / "blog" / "posts" / f"{generated[len(generated) // 2].slug}"
                       ".md")
@@ -179,7 +173,7 @@ def bench_size(n: int, args: argparse.Namespace, ref_exe: Path | None) -> Result
         if ref_exe and (ref / "site").is_dir():
             res.ref_cards = sum(1 for _ in (ref / "site" / "assets" / "images" / "social")
                                 .rglob("*.png"))
-        if args.serve and has_command("serve"):
+        if args.serve:
             mid = generated[len(generated) // 2]
             for r in range(args.repeat):
                 res.serve.append(serve_reaction(ours, mid.path, mid.slug, 100 + r, log, env))
@@ -252,9 +246,6 @@ def cards_alone(project: Path, res: Results, only: str | None, repeat: int, log:
                 env: dict[str, str]) -> tuple[str, ...]:
     """(f) `glimmer cards --format X` into a fresh folder with the card cache cleared."""
     formats = tuple(only.split(",")) if only else _formats(project)
-    if not has_command("cards"):
-        res.failures.append("`glimmer cards` is not available: (f) not measured")
-        return formats
     for fmt in formats:
         for _ in range(repeat):
             out = project / f"cards-{fmt}"
@@ -274,10 +265,8 @@ def encode_floor(project: Path, formats: tuple[str, ...]) -> dict[str, tuple[flo
     """
     from PIL import Image
 
-    try:
-        from glimmer_publish.cards.render import encode
-    except ImportError:
-        encode = None
+    from glimmer_publish.cards.render import encode
+
     floor = {}
     for fmt in formats:
         found = sorted((project / f"cards-{fmt}").rglob(f"{fmt}.png")) or sorted(
@@ -292,7 +281,7 @@ def encode_floor(project: Path, formats: tuple[str, ...]) -> dict[str, tuple[flo
 
 
 def _cpu(img, encode, times: int = 5) -> float:
-    """Median CPU seconds of `encode(img, False)`, or of a plain PNG save when encode is None."""
+    """Median CPU seconds of `encode(img, False)`, or of a default PNG save when encode is None."""
     spent = []
     for _ in range(times):
         t = time.process_time()
