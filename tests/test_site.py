@@ -18,7 +18,7 @@ from glimmer_publish.entries import find_entry_files, load_entry, load_journal
 from glimmer_publish.settings import load_settings
 
 REPO = Path(__file__).resolve().parent.parent
-SITE_URL = "https://example.github.io/glimmers/"
+SITE_URL = "https://example.github.io/journal/"
 
 
 def copy_journal(dest: Path) -> Path:
@@ -286,7 +286,7 @@ def test_random_page_works_without_javascript(site):
 def test_friendly_404_and_follow_page(site):
     doc = site.page("404.html")
     assert "isn't here" in doc.xpath("string(//h1)")
-    assert "/glimmers/archive/" in links(doc)
+    assert "/journal/archive/" in links(doc)
     follow = site.page("follow/")
     assert any(h.endswith("feed.xml") for h in links(follow))
 

@@ -262,6 +262,11 @@ def hashtag(tag: str) -> str:
     return "#" + (words[0] if len(words) == 1 else "".join(w[:1].upper() + w[1:] for w in words))
 
 
+def _caption_rows(text: str, width: int = 48) -> int:
+    """Enough rows that the whole caption, link included, shows without scrolling on a phone."""
+    return min(18, sum(max(1, -(-len(line) // width)) for line in text.split("\n")))
+
+
 def caption(entry: Entry, settings: Settings) -> str:
     """A ready-to-post caption: title, excerpt, hashtags, permalink."""
     parts = [entry.title]
@@ -307,7 +312,8 @@ def share_panel(entry: Entry, root: str, cards: Cards, settings: Settings,
         f'<p class="share-intro">{escape(labels["share_intro"])}</p>{cards_html}'
         f'<label class="share-caption-label" for="share-caption">'
         f'{escape(labels["caption"])}</label>'
-        f'<textarea id="share-caption" readonly rows="7">{escape(text)}</textarea>'
+        f'<textarea id="share-caption" readonly rows="{_caption_rows(text)}">'
+        f'{escape(text)}</textarea>'
         f'<div class="share-actions">'
         f'<button type="button" class="md-button md-button--primary share-native" hidden'
         f' data-format="{chosen}">{escape(labels["share_button"])}</button>'
