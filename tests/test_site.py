@@ -176,7 +176,14 @@ def test_share_panel_offers_every_card_a_caption_and_buttons(site):
         target = site.dir / resolve(e.url, a.get("href"))
         assert target.is_file() and a.get("download")
         img = a.getparent().xpath(".//img")[0]
-        assert resolve(e.url, img.get("src")) == resolve(e.url, a.get("href"))
+        preview = site.dir / resolve(e.url, img.get("src"))
+        fmt = a.get("data-format")
+        assert preview.relative_to(site.dir).as_posix() == f"thumbs/{e.slug}/{fmt}.webp"
+        with Image.open(preview) as small, Image.open(target) as full:
+            assert small.format == "WEBP" and max(small.size) == 480
+            assert abs(small.width / small.height - full.width / full.height) < 0.01
+            assert (int(img.get("width")), int(img.get("height"))) == small.size
+        assert preview.stat().st_size * 4 < target.stat().st_size
         assert img.get("alt")
     caption = panel.get_element_by_id("share-caption").text_content()
     assert caption.startswith(e.title)

@@ -33,6 +33,8 @@ from .photo import PhotoError, cover, open_photo
 
 MAX_BYTES = 1_000_000  # Bluesky's limit for a link-card image, the tightest we serve
 MIME = {"png": "image/png", "jpg": "image/jpeg"}
+PREVIEW_BOX = 480  # pages show cards at most ~240 CSS px: 2x for sharp phone screens
+PREVIEWS = "thumbs"  # beside cards/, so cards/<slug>/ holds exactly the cards people post
 
 
 @dataclass
@@ -76,6 +78,19 @@ def cache_key(entry: Entry, settings: Settings, fmt: str, photo_digest: str) -> 
     return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
 
 
+def preview_size(width: int, height: int) -> tuple[int, int]:
+    scale = PREVIEW_BOX / max(width, height)
+    return round(width * scale), round(height * scale)
+
+
+def encode_preview(img: Image.Image) -> bytes:
+    """A small WebP for page thumbnails: a tenth of the card's bytes, same picture."""
+    small = img.convert("RGB").resize(preview_size(*img.size), Image.Resampling.LANCZOS)
+    out = io.BytesIO()
+    small.save(out, "WEBP", quality=82, method=4)
+    return out.getvalue()
+
+
 def encode(img: Image.Image, photo: bool) -> tuple[bytes, str]:
     """PNG for flat colour and text, JPEG for photos; always within the byte budget."""
     if not photo:
@@ -101,7 +116,7 @@ def _photo_line(entry: Entry) -> int:
 
 
 def render_entry(entry: Entry, settings: Settings, formats: Sequence[str]
-                 ) -> tuple[dict[str, tuple[bytes, str]], Problem | None]:
+                 ) -> tuple[dict[str, tuple[bytes, str, bytes]], Problem | None]:
     """Every requested format of one entry (the photo is decoded once for all of them)."""
     photo = None
     problem = None
@@ -122,7 +137,7 @@ def render_entry(entry: Entry, settings: Settings, formats: Sequence[str]
             img = draw_card(layout, PHOTO_COLOURS, cover(photo, fmt.width, fmt.height), seed)
         else:
             img = draw_card(layout, colours_for(palette_for(entry)), None, seed)
-        out[name] = encode(img, photo is not None)
+        out[name] = (*encode(img, photo is not None), encode_preview(img))
     return out, problem
 
 
@@ -150,10 +165,14 @@ def write_if_changed(path: Path, data: bytes) -> bool:
     return True
 
 
-def _cached(folder: Path, key: str) -> tuple[bytes, str] | None:
+def _cached(folder: Path, key: str) -> tuple[bytes, str, bytes] | None:
+    try:
+        preview = (folder.parent / PREVIEWS / f"{key}.webp").read_bytes()
+    except OSError:
+        return None
     for ext in MIME:
         try:
-            return (folder / f"{key}.{ext}").read_bytes(), ext
+            return (folder / f"{key}.{ext}").read_bytes(), ext, preview
         except OSError:
             continue
     return None
@@ -168,7 +187,11 @@ def render_cards(
     workers: int | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> CardsResult:
-    """Write every card of `entries` into out_dir/cards/<slug>/<format>.<png|jpg>."""
+    """Write every card of `entries` into out_dir/cards/<slug>/<format>.<png|jpg>.
+
+    Each card also gets a small WebP preview at out_dir/thumbs/<slug>/<format>.webp, which
+    pages show instead of the full card (about a tenth of the bytes).
+    """
     formats = tuple(formats or settings.card_formats)
     unknown = [f for f in formats if f not in FORMATS]
     if unknown:
@@ -179,14 +202,16 @@ def render_cards(
     total, done = len(entries) * len(formats), 0
     todo: list[tuple[Entry, tuple[str, ...], dict[str, str]]] = []
 
-    def publish(entry: Entry, fmt: str, data: bytes, ext: str) -> None:
+    def publish(entry: Entry, fmt: str, data: bytes, ext: str, preview: bytes) -> None:
         nonlocal done
         f = FORMATS[fmt]
         path = f"cards/{entry.slug}/{fmt}.{ext}"
+        small = f"{PREVIEWS}/{entry.slug}/{fmt}.webp"
         write_if_changed(out_dir / path, data)
+        write_if_changed(out_dir / small, preview)
         result.cards.setdefault(entry.slug, {})[fmt] = Card(
             entry.slug, fmt, path, f.width, f.height, MIME[ext], len(data),
-            card_alt(entry, settings))
+            card_alt(entry, settings), small, *preview_size(f.width, f.height))
         done += 1
         if progress:
             progress(done, total)
@@ -220,10 +245,11 @@ def _collect(todo, outputs, cache: Path, result: CardsResult, publish) -> None:
     for (entry, _fmts, keys), (images, problem) in zip(todo, outputs, strict=True):
         if problem is not None:
             result.problems.append(problem)
-        for fmt, (data, ext) in images.items():
+        for fmt, (data, ext, preview) in images.items():
             if problem is None:  # a stand-in card is never cached: the problem shows every build
+                write_if_changed(cache.parent / PREVIEWS / f"{keys[fmt]}.webp", preview)
                 write_if_changed(cache / f"{keys[fmt]}.{ext}", data)
             else:
                 result.failed += 1
             result.rendered += 1
-            publish(entry, fmt, data, ext)
+            publish(entry, fmt, data, ext, preview)

@@ -96,7 +96,8 @@ def stream_item(entry: Entry, root: str, cards: Cards, settings: Settings,
     thumb = ""
     if card:
         thumb = (f'<a class="glimmer-thumb" href="{href}" tabindex="-1" aria-hidden="true">'
-                 f'<img{_attrs(src=root + card.path, alt="", width=card.width, height=card.height)}'
+                 f'<img{_attrs(src=root + card.preview, alt="", width=card.preview_width)}'
+                 f'{_attrs(height=card.preview_height)}'
                  ' loading="lazy" decoding="async"></a>')
     excerpt = f'<p class="glimmer-excerpt">{escape(entry.excerpt)}</p>' if entry.excerpt else ""
     draft = ' glimmer-item--draft' if entry.draft else ""
@@ -292,8 +293,8 @@ def share_panel(entry: Entry, root: str, cards: Cards, settings: Settings,
         checked = " checked" if fmt == chosen else ""
         items.append(
             f'<li class="share-card share-card--{fmt}">'
-            f'<figure><img{_attrs(src=root + card.path, alt=card.alt, width=card.width)}'
-            f'{_attrs(height=card.height)}'
+            f'<figure><img{_attrs(src=root + card.preview, alt=card.alt)}'
+            f'{_attrs(width=card.preview_width, height=card.preview_height)}'
             ' loading="lazy" decoding="async">'
             f'<figcaption><label class="share-pick"><input type="radio" name="share-format"'
             f' value="{fmt}"{checked}> {escape(name)}</label>'

@@ -33,8 +33,9 @@ def test_page_fits_the_screen_and_shows_something(open_tab, site: Site, entry: E
     # Nothing wider than the screen: no sideways scrolling on a phone.
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0, f"{name} is {overflow}px wider than the {size} screen"
-    for y in range(0, page.evaluate("document.body.scrollHeight"), 400):
-        page.evaluate(f"window.scrollTo(0, {y})")  # lazy card thumbnails load when near
+    # Lazy thumbnails load only near the viewport; a full-page screenshot wants them all.
+    page.evaluate("document.querySelectorAll('img[loading=lazy]')"
+                  ".forEach(i => { i.loading = 'eager'; })")
     page.wait_for_function("[...document.images].every(i => i.complete)")
     page.evaluate("window.scrollTo(0, 0)")
     file = shots / f"{name}-{size}-{palette}.png"
