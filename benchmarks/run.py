@@ -147,7 +147,7 @@ def bench_size(n: int, args: argparse.Namespace, ref_exe: Path | None) -> Result
                       ".md")
         print(f"N={n}: journal in {root}", file=sys.stderr)
         for r in range(args.repeat):
-            for scenario in SCENARIOS:
+            for scenario in args.scenarios:
                 if scenario == "cold":
                     shutil.rmtree(ours / ".cache", ignore_errors=True)
                     shutil.rmtree(ours / "site", ignore_errors=True)
@@ -458,6 +458,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="runs of each (f) figure (default: --repeat; 0 skips (f) and (g))")
     parser.add_argument("--serve", action="store_true",
                         help="also time (h): `glimmer serve` showing an edit")
+    parser.add_argument("--scenarios", default=",".join(SCENARIOS),
+                        help=f"builds to time, in order (default: {','.join(SCENARIOS)})")
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--keep", action="store_true", help="keep the temporary journals")
     parser.add_argument("--output", type=Path, default=OUT / "results.md",
@@ -468,6 +470,7 @@ def main(argv: list[str] | None = None) -> int:
     sizes = [20] if args.quick else [int(s.replace("_", "")) for s in args.sizes.split(",")]
     if args.quick:
         args.repeat = 1
+    args.scenarios = [s for s in SCENARIOS if s in args.scenarios.split(",")]
     if args.cards_repeat is None:
         args.cards_repeat = args.repeat
     args.output.parent.mkdir(parents=True, exist_ok=True)
