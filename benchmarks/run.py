@@ -307,7 +307,13 @@ def machine() -> list[str]:
     wanted = ("mkdocs", "mkdocs-material", "pillow", "feedgen", "markdown", "glimmer-publish")
     pkgs = ", ".join(line.replace("==", " ") for line in ours.splitlines()
                      if line.split("==")[0].lower() in wanted)
+    import glimmer_publish
+
+    head = subprocess.run(["git", "log", "-1", "--format=%h %s"], cwd=REPO, capture_output=True,
+                          text=True).stdout.strip()
     return [
+        f"- code: commit {head} (glimmer_publish imported from "
+        f"{Path(glimmer_publish.__file__).parent.parent.name}/)",
         f"- CPU: {cpu}; `nproc` = {os.cpu_count()} (usable: {len(os.sched_getaffinity(0))})",
         f"- memory (`free -h` total): {total}",
         f"- Python {platform.python_version()} on {platform.platform()}",
