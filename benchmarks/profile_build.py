@@ -1,10 +1,11 @@
-"""Where a cold build's time goes: cProfile of `glimmer build` and of card rendering.
+"""Where a build's time goes: cProfile of `glimmer build` (cold and again) and of card rendering.
 
     .venv/bin/python benchmarks/profile_build.py --n 1000
 
-The build's main process is profiled as a whole. Its cards are drawn in worker processes,
-which cProfile does not follow, so card rendering is also profiled on its own, in one process
-(`render_cards(..., workers=1)`) over a sample of the same entries.
+The build's main process is profiled as a whole, cold and then with nothing changed (every
+card from the cache, so all of that build's work is in the main process). Cold cards are drawn
+in worker processes, which cProfile does not follow, so card rendering is also profiled on its
+own, in one process (`render_cards(..., workers=1)`) over a sample of the same entries.
 """
 
 from __future__ import annotations
@@ -24,28 +25,36 @@ from pathlib import Path
 
 import run
 
-TOP = 25
+TOP = 30
 
 
 def top(stats: pstats.Stats, key: str) -> str:
+    """The TOP lines of a profile, with this machine's folders cut from the file names."""
+    import glimmer_publish
+
     out = io.StringIO()
     stats.stream = out
     stats.sort_stats(key).print_stats(TOP)
     lines = out.getvalue().splitlines()
     start = next(i for i, line in enumerate(lines) if "ncalls" in line)
-    return "\n".join(line.replace(str(run.REPO) + "/", "").replace(sys.prefix + "/", "")
-                     for line in lines[start:] if line.strip())
+    folders = {str(Path(glimmer_publish.__file__).parent.parent), str(run.REPO), sys.prefix,
+               sys.base_prefix, tempfile.gettempdir()}
+    text = "\n".join(line for line in lines[start:] if line.strip())
+    for folder in sorted(folders, key=len, reverse=True):
+        text = text.replace(folder + "/", "")
+    return text
 
 
-def profile_build(project: Path, out: Path) -> pstats.Stats:
-    shutil.rmtree(project / ".cache", ignore_errors=True)
-    shutil.rmtree(project / "site", ignore_errors=True)
+def profile_build(project: Path, out: Path, cold: bool) -> tuple[pstats.Stats, float]:
+    """Profile one `glimmer build` (cold: caches and site deleted first) and time it."""
+    if cold:
+        shutil.rmtree(project / ".cache", ignore_errors=True)
+        shutil.rmtree(project / "site", ignore_errors=True)
     started = time.perf_counter()
     subprocess.run([sys.executable, "-m", "cProfile", "-o", str(out), *run.glimmer(), "build"],
                    cwd=project, check=True, env={**os.environ, **run.QUIET_ENV},
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    print(f"cold build under cProfile: {time.perf_counter() - started:.1f} s", file=sys.stderr)
-    return pstats.Stats(str(out))
+    return pstats.Stats(str(out)), time.perf_counter() - started
 
 
 def profile_cards(project: Path, sample: int) -> tuple[pstats.Stats, float, int]:
@@ -77,15 +86,19 @@ def main(argv: list[str] | None = None) -> int:
     root = Path(tempfile.mkdtemp(prefix="glimmer-profile-"))
     try:
         project, _ = run.make_ours(root, args.n, args.seed)
-        build = profile_build(project, root / "build.prof")
+        build, cold_s = profile_build(project, root / "cold.prof", cold=True)
+        again, again_s = profile_build(project, root / "again.prof", cold=False)
         cards, cpu, rendered = profile_cards(project, args.cards_sample)
     finally:
         shutil.rmtree(root, ignore_errors=True)
     text = "\n".join([
-        f"# Profile of a cold build, N = {args.n:,}", "",
-        "## `glimmer build`, main process (cards are drawn in worker processes)", "",
+        f"# Where a build's time goes, N = {args.n:,}", "",
+        f"## Cold `glimmer build` ({cold_s:.1f} s under cProfile), main process only: the "
+        "cards are drawn in worker processes", "",
         "By cumulative time:", "", "```", top(build, "cumulative"), "```", "",
-        "By own time:", "", "```", top(build, "tottime"), "```", "",
+        f"## `glimmer build` again, nothing changed ({again_s:.1f} s under cProfile)", "",
+        "By cumulative time:", "", "```", top(again, "cumulative"), "```", "",
+        "By own time:", "", "```", top(again, "tottime"), "```", "",
         f"## Card rendering in one process: {rendered} cards, {cpu:.1f} s CPU, "
         f"{cpu / max(rendered, 1) * 1000:.0f} ms per card", "",
         "By own time:", "", "```", top(cards, "tottime"), "```", "",

@@ -311,9 +311,11 @@ def machine() -> list[str]:
 
     head = subprocess.run(["git", "log", "-1", "--format=%h %s"], cwd=REPO, capture_output=True,
                           text=True).stdout.strip()
+    dirty = subprocess.run(["git", "status", "--porcelain", "glimmer_publish"], cwd=REPO,
+                           capture_output=True, text=True).stdout.strip()
     return [
-        f"- code: commit {head} (glimmer_publish imported from "
-        f"{Path(glimmer_publish.__file__).parent.parent.name}/)",
+        f"- code: commit {head}{' with uncommitted changes' if dirty else ''} at the start "
+        f"(glimmer_publish imported from {Path(glimmer_publish.__file__).parent.parent.name}/)",
         f"- CPU: {cpu}; `nproc` = {os.cpu_count()} (usable: {len(os.sched_getaffinity(0))})",
         f"- memory (`free -h` total): {total}",
         f"- Python {platform.python_version()} on {platform.platform()}",
@@ -342,8 +344,8 @@ def _ratio(a: float | None, b: float | None) -> str:
     return f"{a / b:.2f}×" if a is not None and b else "—"
 
 
-def report(results: list[Results], repeat: int) -> str:
-    lines = ["## Machine", "", *machine(), ""]
+def report(results: list[Results], repeat: int, about: list[str]) -> str:
+    lines = ["## Machine", "", *about, ""]
     for res in results:
         lines += [f"## N = {res.n:,} entries ({repeat} repeat{'s' if repeat > 1 else ''}, "
                   f"took {res.wall:.0f} s)", "",
@@ -419,7 +421,8 @@ def targets(res: Results) -> list[str]:
     nochange, edit = _median(res.ours.get("nochange")), _median(res.ours.get("edit"))
     zero = res.cards.get("nochange")
     rss = max((s.tree_mb for ss in res.ours.values() for s in ss), default=None)
-    lines = [f"Targets (set for N = 1,000; for N = {res.n:,} informative):", ""]
+    lines = ["Targets (N = 1,000):" if res.n == 1000 else
+             f"Targets (set for N = 1,000; at N = {res.n:,} for information):", ""]
     lines.append(f"- cold build faster than the reference: ours ÷ reference = "
                  f"{_ratio(cold, ref_cold)} → "
                  f"{_verdict(None if ref_cold is None else cold < ref_cold)}")
@@ -484,10 +487,11 @@ def main(argv: list[str] | None = None) -> int:
     if ref_exe is None and not args.no_reference:
         print("reference not installed (run with --setup-reference): measuring ours only",
               file=sys.stderr)
+    about = machine()  # before the runs: the commit measured, not one that landed meanwhile
     results = []
     for n in sizes:
         results.append(bench_size(n, args, ref_exe if n <= args.reference_max else None))
-    text = "# Benchmark results\n\n" + report(results, args.repeat) + "\n"
+    text = "# Benchmark results\n\n" + report(results, args.repeat, about) + "\n"
     print(text)
     args.output.write_text(text, encoding="utf-8")
     print(f"written to {args.output}", file=sys.stderr)
