@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 
 from PIL import Image, ImageChops, ImageDraw, ImageFilter
 
@@ -142,7 +143,13 @@ def colours_for(palette: Palette) -> Colours:
 
 
 def _glow(fmt: Format, colours: Colours) -> Image.Image:
-    """The palette's base with soft light rising from the top-right corner."""
+    """The palette's base with soft light rising from the top-right corner (a fresh copy)."""
+    return _glow_cached(fmt, colours).copy()
+
+
+@lru_cache(maxsize=32)  # every palette in every format: about 130 MB at most
+def _glow_cached(fmt: Format, colours: Colours) -> Image.Image:
+    """The glow depends on format and palette only: drawn once per worker, not per card."""
     w, h = fmt.width, fmt.height
     base = Image.new("RGB", (w, h), colours.background)
     diameter = int(max(w, h) * 1.9)

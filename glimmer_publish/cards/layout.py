@@ -13,6 +13,9 @@ from functools import lru_cache
 from .fonts import EMOJI_SCALE, Cluster, Face, assign, load
 
 ELLIPSIS = "…"
+# Sizes are searched with words measured once at this size and scaled (advance widths grow in
+# proportion to the size, to within a pixel); only the chosen size is then shaped exactly.
+REF = 64
 # Kinsoku: CJK characters that may not start a line, and ones that may not end it.
 _NO_START = set("、。，．・：；？！ー」』）］｝〕〉》】〙〗〟’”ゝゞヽヾ々…‥,.!?)]}"
                 "ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ")
@@ -93,20 +96,31 @@ class Line:
         return max((max(p.descent, p.ink[3]) for p in self.pieces), default=0.0)
 
 
-def make_line(clusters: list[Cluster], size: int, rtl: bool) -> Line:
-    """Group clusters into same-face runs; a right-to-left paragraph shows its runs reversed."""
+def _strip(clusters: list[Cluster]) -> list[Cluster]:
     while clusters and clusters[0].text == " ":
         clusters = clusters[1:]
     while clusters and clusters[-1].text == " ":
         clusters = clusters[:-1]
+    return clusters
+
+
+def _runs(clusters: list[Cluster], size: int, rtl: bool) -> list[Piece]:
     runs: list[tuple[Face, str]] = []
     for c in clusters:
         if runs and runs[-1][0] == c.face:
             runs[-1] = (c.face, runs[-1][1] + c.text)
         else:
             runs.append((c.face, c.text))
-    pieces = [measure(text, face, size, "rtl" if rtl else "ltr") for face, text in runs]
+    return [measure(text, face, size, "rtl" if rtl else "ltr") for face, text in runs]
+
+
+def make_line(clusters: list[Cluster], size: int, rtl: bool) -> Line:
+    """Group clusters into same-face runs; a right-to-left paragraph shows its runs reversed."""
+    pieces = _runs(_strip(clusters), size, rtl)
     return Line(tuple(reversed(pieces)) if rtl else tuple(pieces))
+
+
+
 
 
 @dataclass(frozen=True)
@@ -175,6 +189,38 @@ def _tokens(clusters: list[Cluster]) -> list[list[Cluster]]:
     return tokens
 
 
+def _token_widths(tokens: list[list[Cluster]], rtl: bool) -> list[tuple[float, float]]:
+    """Each word's width at REF with its trailing space, and its footprint without it."""
+    out = []
+    for token in tokens:
+        full = sum(p.width for p in _runs(token, REF, rtl))
+        out.append((full, make_line(token, REF, rtl).extent))
+    return out
+
+
+def _estimate_wrap(tokens: list[list[Cluster]], widths: list[tuple[float, float]],
+                   width: float, limit: int) -> list[list[Cluster]] | None:
+    """Greedy wrapping by adding up word widths (at REF): arithmetic only, for searching."""
+    lines: list[list[Cluster]] = []
+    current: list[Cluster] = []
+    used = 0.0
+    for token, (full, trim) in zip(tokens, widths, strict=True):
+        if current and used + trim <= width:
+            current = current + token
+            used += full
+            continue
+        if current:
+            lines.append(current)
+            if len(lines) > limit:
+                return lines
+        if trim > width:
+            return None
+        current, used = list(token), full
+    if current:
+        lines.append(current)
+    return lines
+
+
 def _wrap(tokens: list[list[Cluster]], size: int, width: float, rtl: bool,
           break_words: bool, limit: int = 1000) -> list[list[Cluster]] | None:
     """Greedy wrapping; None when a word is wider than the line and may not be broken.
@@ -236,33 +282,54 @@ def _ellipsize(tokens: list[list[Cluster]], size: int, width: float, height: flo
 
 
 def _balanced(block: Block, tokens: list[list[Cluster]], width: float, rtl: bool,
-              break_words: bool) -> Block:
-    """The same lines count in the narrowest width that keeps it: no lonely last word."""
+              break_words: bool, widths: list[tuple[float, float]]) -> Block:
+    """The same lines count in the narrowest width that keeps it: no lonely last word.
+
+    The width is searched on word-width sums; the result is wrapped exactly and kept only if
+    it still has the same number of lines and is no taller than the unbalanced block.
+    """
     count = len(block.lines)
-    if count < 2:
+    if count < 2 or break_words:
         return block
+    k = REF / block.size
     lo, hi = int(width * 0.5), int(width)
-    best = block
+    best_width = None
     while lo <= hi:
         mid = (lo + hi) // 2
-        lines = _wrap(tokens, block.size, mid, rtl, break_words)
+        lines = _estimate_wrap(tokens, widths, mid * k, count)
+        if lines is not None and len(lines) == count:
+            best_width, hi = mid, mid - 1
+        else:
+            lo = mid + 1
+    if best_width is None:
+        return block
+    for narrow in (best_width, best_width + max(2, int(width * 0.03))):
+        if narrow >= width:
+            break
+        lines = _wrap(tokens, block.size, narrow, rtl, break_words, count)
         if lines is not None and len(lines) == count:
             candidate = _block(lines, block.size, block.gap, rtl)
             if candidate.height <= block.height:
-                best, hi = candidate, mid - 1
-                continue
-        lo = mid + 1
-    return best
+                return candidate
+    return block
 
 
 def fit(text: str, chain: tuple[Face, ...], width: float, height: float, *,
         max_size: int, min_size: int, max_lines: int, leading: float) -> Block:
-    """The largest size (within bounds) at which the text fits; words break only if they must."""
+    """The largest size (within bounds) at which the text fits; words break only if they must.
+
+    Sizes are searched by adding up word widths measured once at REF and scaled; the chosen
+    size is then wrapped and measured exactly, stepping down until it truly fits, so the
+    estimate only ever costs speed, never a clipped line.
+    """
     clusters = assign(text, chain)
     tokens = _tokens(clusters)
     rtl = _direction(text) == "rtl"
     if not tokens:
         return Block((), max_size, round(max_size * leading))
+    widths = _token_widths(tokens, rtl)
+    line_height = max((p.ascent + p.descent for t in tokens for p in _runs(t, REF, rtl)),
+                      default=REF)
 
     def attempt(size: int, break_words: bool) -> Block | None:
         lines = _wrap(tokens, size, width, rtl, break_words, max_lines)
@@ -271,18 +338,29 @@ def fit(text: str, chain: tuple[Face, ...], width: float, height: float, *,
         block = _block(lines, size, round(size * leading), rtl)
         return block if block.height <= height else None
 
+    def estimate(size: int) -> bool:
+        k = REF / size
+        lines = _estimate_wrap(tokens, widths, width * k, max_lines)
+        if lines is None or len(lines) > max_lines:
+            return False
+        return (len(lines) - 1) * round(size * leading) + line_height / k <= height
+
     for break_words in (False, True):
         best = attempt(min_size, break_words)
         if best is None:
             continue
-        lo, hi = min_size + 1, max_size
+        lo, hi, guess = min_size + 1, max_size, min_size
         while lo <= hi:
             mid = (lo + hi) // 2
-            found = attempt(mid, break_words)
-            if found is not None:
-                best, lo = found, mid + 1
+            if (estimate(mid) if not break_words else attempt(mid, True) is not None):
+                guess, lo = mid, mid + 1
             else:
                 hi = mid - 1
-        return _balanced(best, tokens, width, rtl, break_words)
+        for size in range(guess, min_size, -1):
+            found = attempt(size, break_words)
+            if found is not None:
+                best = found
+                break
+        return _balanced(best, tokens, width, rtl, break_words, widths)
     return _ellipsize(tokens, min_size, width, height, max_lines, rtl,
                       round(min_size * leading), chain)
