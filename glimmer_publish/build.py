@@ -33,11 +33,23 @@ def _config_file(args: argparse.Namespace) -> Path:
     return config.resolve()
 
 
+class _StderrHandler(logging.StreamHandler):
+    """Writes to whatever sys.stderr is now, not the one there was when it was made."""
+
+    @property
+    def stream(self):
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value) -> None:
+        pass
+
+
 def _show_mkdocs_log(level: int) -> None:
     """MkDocs only prints through logging; show its warnings (and more while serving)."""
     logger = logging.getLogger("mkdocs")
-    if not logger.handlers:
-        handler = logging.StreamHandler(sys.stderr)
+    if not any(isinstance(h, _StderrHandler) for h in logger.handlers):
+        handler = _StderrHandler()
         handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
         logger.addHandler(handler)
     logger.setLevel(level)
@@ -64,7 +76,12 @@ def keep_unchanged(new: Path, site: Path) -> int:
             fresh = Path(dirpath) / name
             old = site / fresh.relative_to(new)
             try:
-                if not old.is_file() or old.is_symlink() or not filecmp.cmp(old, fresh, False):
+                if not old.is_file() or old.is_symlink():
+                    continue
+                if os.path.samefile(old, fresh):  # both linked from the card cache
+                    kept += 1
+                    continue
+                if not filecmp.cmp(old, fresh, False):
                     continue
                 link = fresh.with_name(f".{name}.keep")
                 os.link(old, link)

@@ -220,3 +220,17 @@ def test_alt_text_has_title_excerpt_and_date_within_mastodons_limit(tmp_path):
     j.entry("2026-03-14-kettle.md", "Sun on the kettle", card="{excerpt: " + "x" * 280 + "}")
     entry = load_journal(j.settings).entries[0]
     assert len(card_alt(entry, j.settings)) <= 1500
+
+
+def test_cached_cards_are_published_as_links_not_copies(rendered, tmp_path):
+    j, entries, _, _ = rendered
+    out = tmp_path / "fresh-site"
+    again = render_cards(entries, j.settings, out, workers=1)
+    assert again.rendered == 0
+    cache = j.settings.cache_dir / "cards"
+    cached = {p.stat().st_ino for p in cache.iterdir()}
+    for cards in again.cards.values():
+        for card in cards.values():
+            published = (out / card.path).stat()
+            assert published.st_ino in cached and published.st_size == card.size
+            assert (out / card.preview).is_file()

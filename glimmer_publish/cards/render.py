@@ -7,6 +7,7 @@ CI cache of the folder stays valid for exactly as long as it should.
 
 from __future__ import annotations
 
+import filecmp
 import hashlib
 import io
 import json
@@ -166,16 +167,34 @@ def write_if_changed(path: Path, data: bytes) -> bool:
     return True
 
 
-def _cached(folder: Path, key: str) -> tuple[bytes, str, bytes] | None:
+def link_if_changed(source: Path, path: Path) -> None:
+    """Publish a cached file as a hard link (no copy, no rewrite); copy where links fail."""
     try:
-        preview = (folder.parent / PREVIEWS / f"{key}.webp").read_bytes()
+        if os.path.samefile(source, path):
+            return
     except OSError:
+        pass
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        link = path.with_name(f".{path.name}.{os.getpid()}.link")
+        link.unlink(missing_ok=True)
+        os.link(source, link)
+        if path.exists() and filecmp.cmp(source, path, shallow=False):
+            link.unlink()  # same bytes already there: keep that file as it is
+            return
+        os.replace(link, path)
+    except OSError:
+        write_if_changed(path, source.read_bytes())
+
+
+def _cached(folder: Path, key: str) -> tuple[Path, str, Path] | None:
+    preview = folder.parent / PREVIEWS / f"{key}.webp"
+    if not preview.is_file():
         return None
     for ext in MIME:
-        try:
-            return (folder / f"{key}.{ext}").read_bytes(), ext, preview
-        except OSError:
-            continue
+        card = folder / f"{key}.{ext}"
+        if card.is_file():
+            return card, ext, preview
     return None
 
 
@@ -203,15 +222,21 @@ def render_cards(
     total, done = len(entries) * len(formats), 0
     todo: list[tuple[Entry, tuple[str, ...], dict[str, str]]] = []
 
-    def publish(entry: Entry, fmt: str, data: bytes, ext: str, preview: bytes) -> None:
+    def publish(entry: Entry, fmt: str, data: bytes | Path, ext: str,
+                preview: bytes | Path) -> None:
+        """Put one card and its preview in place: bytes just drawn, or files from the cache."""
         nonlocal done
         f = FORMATS[fmt]
         path = f"cards/{entry.slug}/{fmt}.{ext}"
         small = f"{PREVIEWS}/{entry.slug}/{fmt}.webp"
-        write_if_changed(out_dir / path, data)
-        write_if_changed(out_dir / small, preview)
+        for source, target in ((data, path), (preview, small)):
+            if isinstance(source, Path):
+                link_if_changed(source, out_dir / target)
+            else:
+                write_if_changed(out_dir / target, source)
+        size = data.stat().st_size if isinstance(data, Path) else len(data)
         result.cards.setdefault(entry.slug, {})[fmt] = Card(
-            entry.slug, fmt, path, f.width, f.height, MIME[ext], len(data),
+            entry.slug, fmt, path, f.width, f.height, MIME[ext], size,
             card_alt(entry, settings), small, *preview_size(f.width, f.height))
         done += 1
         if progress:
