@@ -91,6 +91,7 @@ class Entry:
     private: bool = False
     photo: Path | None = None
     photo_alt: str | None = None
+    photo_line: int = 1  # where `photo:` is, so later stages can point at it without re-reading
     updated: datetime | None = None
     author: str | None = None
     card: CardOptions = field(default_factory=CardOptions)
@@ -605,7 +606,8 @@ def _validate(
     return Entry(
         path=path.absolute(), source=source, slug=slug, title=title or "", date=when,
         has_time=bool(has_time), body=body, tags=tags, where=where, felt=felt, draft=draft,
-        private=private, photo=photo, photo_alt=photo_alt, updated=updated, author=author,
+        private=private, photo=photo, photo_alt=photo_alt,
+        photo_line=data["photo"].line if "photo" in data else 1, updated=updated, author=author,
         card=card, body_line=body_line, digest=digest,
     )
 

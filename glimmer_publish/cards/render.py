@@ -12,7 +12,6 @@ import hashlib
 import io
 import json
 import os
-import re
 import tempfile
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -109,14 +108,6 @@ def encode(img: Image.Image, photo: bool) -> tuple[bytes, str]:
     return out.getvalue(), "jpg"
 
 
-def _photo_line(entry: Entry) -> int:
-    try:
-        lines = entry.path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError):
-        return 1
-    return next((i + 1 for i, ln in enumerate(lines) if re.match(r"photo\s*:", ln)), 1)
-
-
 def render_entry(entry: Entry, settings: Settings, formats: Sequence[str]
                  ) -> tuple[dict[str, tuple[bytes, str, bytes]], Problem | None]:
     """Every requested format of one entry (the photo is decoded once for all of them)."""
@@ -126,7 +117,7 @@ def render_entry(entry: Entry, settings: Settings, formats: Sequence[str]
         try:
             photo = open_photo(entry.photo, max(max(f.width, f.height) for f in FORMATS.values()))
         except PhotoError as exc:
-            problem = Problem(entry.source, _photo_line(entry), 1, "photo", str(exc),
+            problem = Problem(entry.source, entry.photo_line, 1, "photo", str(exc),
                               "replace the picture with a JPEG or PNG that opens on your "
                               "computer; the card uses the palette until then", "warning")
     text = card_text(entry, settings)
