@@ -23,6 +23,8 @@ from typing import Any
 import yaml
 from frontmatter.default_handlers import YAMLHandler
 
+from . import markup
+from .markup import XML_FORBIDDEN as _FORBIDDEN
 from .palettes import PALETTE_NAMES
 from .problems import Problem
 from .settings import Settings
@@ -50,9 +52,6 @@ FIELDS = (
 CARD_FIELDS = ("palette", "excerpt")
 REQUIRED = ("title", "date")
 
-# Characters XML 1.0 forbids (and so no feed may carry): C0 controls but tab/newline, and
-# the lone surrogates and non-characters U+FFFE/U+FFFF.
-_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 _DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 _TAG = re.compile(r"[^\W_]+(?:-[^\W_]+)*")
 _WINDOWS_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)),
@@ -105,16 +104,12 @@ class Entry:
 
     @cached_property
     def body_text(self) -> str:
-        from .markup import plain_text
-
-        return plain_text(self.body)
+        return markup.plain_text(self.body)
 
     @cached_property
     def excerpt(self) -> str:
         """The first sentence or two of the body (or `felt`), as plain text."""
-        from .markup import excerpt
-
-        return excerpt(self.body_text) or (self.felt or "")
+        return markup.excerpt(self.body_text) or (self.felt or "")
 
 
 @dataclass

@@ -26,7 +26,7 @@ from feedgen.util import xml_elem
 from . import __version__
 from .cards.model import Card
 from .entries import Entry
-from .markup import excerpt, plain_text, to_html
+from .markup import to_html
 from .settings import Settings, SettingsError
 
 GENERATOR = "Glimmer Publish"
@@ -124,7 +124,7 @@ def card_html(card: Card, settings: Settings) -> str:
 def item_html(entry: Entry, settings: Settings, card: Card | None = None) -> str:
     """The full content of an item: the card first (so every reader shows a picture),
     then the body, all URLs absolute."""
-    body = absolute_html(to_html(clean(entry.body)), url(settings, entry.url))
+    body = absolute_html(to_html(entry.body), url(settings, entry.url))
     return clean((card_html(card, settings) + "\n" if card else "") + body)
 
 
@@ -175,8 +175,7 @@ def _title(entry: Entry) -> str:
 
 
 def _summary(entry: Entry) -> str:
-    """Like `Entry.excerpt`, but from the cleaned body: a lone surrogate would crash nh3."""
-    return clean(excerpt(plain_text(clean(entry.body))) or entry.felt or "") or _title(entry)
+    return clean(entry.excerpt) or _title(entry)
 
 
 class _Texts:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import re
+from functools import lru_cache
 from html.parser import HTMLParser
 
 import markdown
@@ -31,6 +32,11 @@ ALLOWED_ATTRIBUTES = {
 }
 URL_SCHEMES = {"http", "https", "mailto"}
 
+# Characters XML 1.0 forbids (so no feed may carry them): C0 controls but tab and newline,
+# DEL, lone surrogates and the non-characters U+FFFE/U+FFFF. The validator refuses them in
+# entries; rendering drops them too, so an Entry made any other way still renders.
+XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+
 
 def sanitize(fragment: str) -> str:
     """Keep only harmless HTML: no scripts, handlers, frames, styles or odd URL schemes."""
@@ -44,9 +50,14 @@ def sanitize(fragment: str) -> str:
     )
 
 
+@lru_cache(maxsize=16384)
 def to_html(body: str) -> str:
-    """An entry body as sanitised HTML (the same for every output that shows it)."""
-    return sanitize(markdown.markdown(body, extensions=EXTENSIONS, output_format="html"))
+    """An entry body as sanitised HTML (the same for every output that shows it).
+
+    Cached: excerpts, alt text and every feed an entry is in ask for the same body.
+    """
+    text = XML_FORBIDDEN.sub("", body)
+    return sanitize(markdown.markdown(text, extensions=EXTENSIONS, output_format="html"))
 
 
 class _Text(HTMLParser):
