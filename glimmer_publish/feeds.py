@@ -311,8 +311,12 @@ def build_feeds(
     limit = max(1, settings.feed_items)
     feeds = [_Feed("", settings.site_name, settings.site_description or settings.site_name,
                    url(settings, ""), tuple(public[:limit]), _newest_change(public[:limit]))]
-    for tag in sorted({t for e in public for t in e.tags}):
-        tagged = [e for e in public if tag in e.tags][:limit]
+    by_tag: dict[str, list[Entry]] = {}
+    for e in public:  # one pass, newest first: each tag's list stays newest first
+        for t in e.tags:
+            by_tag.setdefault(t, []).append(e)
+    for tag in sorted(by_tag):
+        tagged = by_tag[tag][:limit]
         feeds.append(_Feed(f"tags/{tag}/", f"{settings.site_name}: {tag}",
                            settings.site_description or settings.site_name,
                            url(settings, f"tags/{tag}/"), tuple(tagged), _newest_change(tagged)))

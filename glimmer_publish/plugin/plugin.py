@@ -42,6 +42,8 @@ class GlimmerPlugin(BasePlugin[GlimmerConfig]):
         self.journal: Journal | None = None
         self.cards: dict[str, dict[str, Card]] = {}
         self.sources: dict[str, pages.Source] = {}
+        self.position: dict[str, int] = {}  # slug -> index in the newest-first journal
+        self.newest_in_tag: dict[str, Entry] = {}
         self.labels = labels_for("en")
 
     # ------------------------------------------------------------ setup
@@ -92,6 +94,12 @@ class GlimmerPlugin(BasePlugin[GlimmerConfig]):
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         assert self.settings is not None and self.journal is not None
         entries = self.journal.entries
+        # Looked up once per page below: built here once, so pages cost O(1) each, not O(N).
+        self.position = {e.slug: i for i, e in enumerate(entries)}
+        self.newest_in_tag = {}
+        for e in entries:
+            for tag in e.tags:
+                self.newest_in_tag.setdefault(tag, e)
         self.cards = self._cards(entries, Path(config.site_dir))
         sources = [
             *pages.home_pages(entries, self.settings, self.cards, self.labels,
@@ -159,7 +167,7 @@ class GlimmerPlugin(BasePlugin[GlimmerConfig]):
             return html
         assert self.settings is not None and self.journal is not None
         entries = self.journal.entries
-        i = entries.index(source.entry)
+        i = self.position[source.entry.slug]
         newer = entries[i - 1] if i > 0 else None
         older = entries[i + 1] if i + 1 < len(entries) else None
         # Only the entry's own words pass the allow-list; our frame around them is trusted.
@@ -178,9 +186,8 @@ class GlimmerPlugin(BasePlugin[GlimmerConfig]):
             title = page.title or self.settings.site_name
             if page.is_homepage or page.url.startswith("page/"):
                 title = self.settings.site_name
-            tagged = [e for e in self.journal.entries
-                      if source is not None and source.tag in e.tags]
-            card = self.cards.get(tagged[0].slug, {}).get("og") if tagged else newest_card
+            tagged = self.newest_in_tag.get(source.tag) if source is not None else None
+            card = self.cards.get(tagged.slug, {}).get("og") if tagged else newest_card
             description = (page.meta.get("description") or self.settings.site_description
                            or title)
             meta = head.page_meta(title, description, page.url, self.settings, card)
