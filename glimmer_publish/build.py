@@ -18,19 +18,10 @@ import sys
 import time
 from pathlib import Path
 
+from .cli import EXIT_OK, EXIT_PROBLEMS
 from .entries import load_journal
 from .problems import render
-from .settings import SettingsError, load_settings, read_mkdocs_yml
-
-EXIT_OK, EXIT_PROBLEMS = 0, 1
-
-
-def _config_file(args: argparse.Namespace) -> Path:
-    config = Path(args.config)
-    if not config.is_file():
-        raise SettingsError(f"{config}: no such file (run glimmer inside your journal, "
-                            "next to mkdocs.yml, or pass --config)")
-    return config.resolve()
+from .settings import find_config, load_settings, read_mkdocs_yml
 
 
 class _StderrHandler(logging.StreamHandler):
@@ -138,7 +129,7 @@ def run_mkdocs_build(config_file: Path, out: Path) -> None:
 def cmd_build(args: argparse.Namespace) -> int:
     from mkdocs.exceptions import MkDocsException
 
-    config_file = _config_file(args)
+    config_file = find_config(args.config)
     settings = load_settings(config_file)
     journal = load_journal(settings, include_drafts=True)
     fmt = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
@@ -174,7 +165,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from mkdocs.commands.serve import serve
     from mkdocs.exceptions import MkDocsException
 
-    config_file = _config_file(args)
+    config_file = find_config(args.config)
     _show_mkdocs_log(logging.INFO)
     try:
         serve(config_file=str(config_file), dev_addr=args.dev_addr,

@@ -11,17 +11,13 @@ from pathlib import Path
 from . import __version__
 from .entries import load_journal
 from .problems import render
-from .settings import Settings, SettingsError, load_settings
+from .settings import Settings, SettingsError, find_config, load_settings
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
 
 def _settings(args: argparse.Namespace) -> Settings:
-    config = Path(args.config)
-    if not config.is_file():
-        raise SettingsError(f"{config}: no such file (run glimmer inside your journal, "
-                            "next to mkdocs.yml, or pass --config)")
-    return load_settings(config)
+    return load_settings(find_config(args.config))
 
 
 def cmd_validate(args: argparse.Namespace) -> int:

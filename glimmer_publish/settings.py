@@ -116,6 +116,15 @@ def settings_from_config(config: dict[str, Any], options: dict[str, Any], root: 
     )
 
 
+def find_config(path: str | Path) -> Path:
+    """The journal's mkdocs.yml, or a message saying where glimmer looked."""
+    config = Path(path)
+    if not config.is_file():
+        raise SettingsError(f"{config}: no such file (run glimmer inside your journal, "
+                            "next to mkdocs.yml, or pass --config)")
+    return config.resolve()
+
+
 def load_settings(config_file: Path) -> Settings:
     """Settings for the CLI: the same mkdocs.yml the plugin reads."""
     config = read_mkdocs_yml(config_file)
