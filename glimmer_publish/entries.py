@@ -431,11 +431,18 @@ def _parse_yaml(fm_text: str, fm_line: int, report: _Report) -> dict[str, _Value
     return converter.mapping(root, top=True)
 
 
-_CONSTRUCTOR = yaml.SafeLoader("")
+def _is_null(node: yaml.Node) -> bool:
+    """An unquoted `~`, `null` or nothing at all: YAML's way of writing "no value"."""
+    return node.tag == "tag:yaml.org,2002:null" and not getattr(node, "style", None)
 
 
 class _Converter:
-    """Turns YAML nodes into plain values while checking tags, duplicates, aliases and size."""
+    """Turns YAML nodes into plain values while checking tags, duplicates, aliases and size.
+
+    Every scalar comes back as the text the writer typed (YAML 1.1 would turn `yes` into
+    True and `007` into 7); only an unquoted null is None. Fields that want a boolean or a
+    date read that text themselves.
+    """
 
     def __init__(self, origin: _Origin, report: _Report):
         self.origin = origin
@@ -491,12 +498,7 @@ class _Converter:
             self.failed = True
             return None
         if isinstance(node, yaml.ScalarNode):
-            if node.tag in ("tag:yaml.org,2002:str", "tag:yaml.org,2002:timestamp"):
-                return node.value
-            try:
-                return _CONSTRUCTOR.construct_object(node)
-            except (yaml.YAMLError, ValueError, OverflowError):
-                return node.value
+            return None if _is_null(node) else node.value
         if depth > MAX_YAML_DEPTH:
             self.failed = True
             return None
@@ -555,7 +557,13 @@ def _validate(
         if key not in data or data[key].value in (None, ""):
             line = data[key].line if key in data else fm_line
             example = "title: Sun on the kettle" if key == "title" else "date: 2026-03-14"
-            err(line, 1, key, f"'{key}' is required", f"add a line like  {example}")
+            typed = data[key].node.value if key in data else ""
+            if typed and isinstance(typed, str):
+                err(line, data[key].col, key, f"'{key}' is empty: an unquoted {typed} means "
+                    "\"nothing\" in YAML", f"write it, like  {example}\nor, to keep the "
+                    f"text {typed} itself, put it in quotes:  {key}: \"{typed}\"")
+            else:
+                err(line, 1, key, f"'{key}' is required", f"add a line like  {example}")
 
     def text(key: str, limit: int, *, one_line: bool = True) -> str | None:
         if key not in data or data[key].value is None:
@@ -654,7 +662,7 @@ def _validate(
 
 def _date(v: _Value, key: str, settings: Settings, report: _Report):
     raw = v.value
-    if isinstance(raw, list | dict | bool):
+    if isinstance(raw, list | dict):
         report.error(v.line, v.col, key, f"'{key}' should be a date like 2026-03-14")
         return None
     s = str(raw).strip()
@@ -688,12 +696,22 @@ def _date(v: _Value, key: str, settings: Settings, report: _Report):
     return stamp, True
 
 
+_YAML11_BOOLS = {
+    spelling: meaning
+    for words, meaning in (("y yes true on", True), ("n no false off", False))
+    for word in words.split()
+    for spelling in (word, word.title(), word.upper())
+}
+
+
 def _bool(data: dict[str, _Value], key: str, report: _Report) -> bool:
+    """`true`/`false`, or YAML 1.1's unquoted `yes`/`no`/`on`/`off`/`y`/`n`, whose meaning
+    for a yes-or-no field is plain. Quoted text is refused: it is not an answer."""
     if key not in data or data[key].value is None:
         return False
     v = data[key]
-    if isinstance(v.value, bool):
-        return v.value
+    if isinstance(v.node, yaml.ScalarNode) and not v.node.style and v.value in _YAML11_BOOLS:
+        return _YAML11_BOOLS[v.value]
     shown = v.node.value if isinstance(v.node, yaml.ScalarNode) else "a list"
     hint = "write  " + key + ": true  or  " + key + ": false  (without quotes)"
     report.error(v.line, v.col, key, f"'{key}' should be true or false, not {shown!r}", hint)
@@ -750,8 +768,16 @@ def _tags(data: dict[str, _Value], report: _Report
         node = v.node.value[i] if isinstance(v.node, yaml.SequenceNode) else v.node
         line = v.line + node.start_mark.line - v.node.start_mark.line
         col = node.start_mark.column + 1
-        if isinstance(item, bool) or not isinstance(item, str | int | float) or item == "":
-            report.error(line, col, "tags", f"tag {i + 1} should be a word")
+        if not isinstance(item, str) or not item.strip():
+            typed = getattr(node, "value", None)
+            if isinstance(typed, str) and typed.strip() and _is_null(node):
+                word = _TAG.fullmatch(typed.lower())
+                report.error(line, col, "tags", f"tag {i + 1} is empty: an unquoted {typed} "
+                             "means \"nothing\" in YAML",
+                             f"to keep the word, put it in quotes:  \"{typed}\"" if word
+                             else "remove it, or write a word there")
+            else:
+                report.error(line, col, "tags", f"tag {i + 1} should be a word")
             continue
         tag = unicodedata.normalize("NFKC", str(item)).strip().lower()
         if not _TAG.fullmatch(tag) or len(tag) > MAX_TAG_CHARS:
