@@ -635,7 +635,11 @@ def _validate(
     if "updated" in data and data["updated"].value is not None:
         parsed = _date(data["updated"], "updated", settings, report)
         if parsed:
-            updated = parsed[0]
+            updated, updated_has_time = parsed
+            # A calendar day without a time is not before a time on that same day.
+            by_day = not (has_time and updated_has_time)
+            if when and by_day and updated.date() == when.date():
+                updated = max(updated, when)
             if when and updated < when:
                 err(data["updated"].line, data["updated"].col, "updated",
                     "'updated' is before 'date'", "updated is when you last edited the entry")

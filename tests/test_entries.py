@@ -258,3 +258,16 @@ def test_a_date_only_glimmer_shows_its_written_day_to_readers_from_hawaii_to_new
         assert len(stamps) == 3
         for stamp in stamps:
             assert {stamp.astimezone(zone).date().isoformat() for zone in readers} == {written}
+
+
+def test_updated_on_the_same_day_is_never_before_the_date_whichever_has_a_time(journal):
+    from glimmer_publish.entries import load_entry
+
+    for date, updated in [("2026-03-14", "2026-03-14 08:00"), ("2026-03-14 23:30", "2026-03-14"),
+                          ("2026-03-14", "2026-03-14")]:
+        entry, problems = load_entry(journal.entry("u.md", date=date, updated=updated),
+                                     journal.settings)
+        assert problems == [] and entry.updated >= entry.date, (date, updated)
+    _, problems = load_entry(journal.entry("u.md", date="2026-03-14", updated="2026-03-13 23:00"),
+                             journal.settings)
+    assert [p.message for p in problems] == ["'updated' is before 'date'"]
