@@ -44,6 +44,7 @@ def _show_mkdocs_log(level: int) -> None:
         handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
         logger.addHandler(handler)
     logger.setLevel(level)
+    logging.getLogger("mkdocs.plugins.glimmer").setLevel(min(level, logging.INFO))  # site size
 
 
 def site_dir_of(config_file: Path, override: str | None) -> Path:

@@ -14,6 +14,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import yaml
 
 CARD_FORMATS = ("og", "square", "portrait", "story")
+# The posting formats are kept on the site for a year of glimmers; older ones keep the og
+# card, which every page's link preview needs. Chosen so a daily journal of 10,000 glimmers
+# fits GitHub Pages' 1 GB (see BENCHMARKS.md, "Site size").
+RECENT_DAYS = 365
 
 
 class SettingsError(ValueError):
@@ -31,6 +35,9 @@ class Settings:
     language: str = "en"
     timezone: str = "UTC"
     card_formats: tuple[str, ...] = CARD_FORMATS
+    # Glimmers older than this many days before the newest keep only the og card on the site
+    # (None: every format for every glimmer); `glimmer cards` still makes any card.
+    card_formats_recent_days: int | None = RECENT_DAYS
     feed_items: int = 50
     handle: str = ""
     journal_id: str = "glimmer"
@@ -98,6 +105,11 @@ def settings_from_config(config: dict[str, Any], options: dict[str, Any], root: 
             f"(choose from {', '.join(CARD_FORMATS)})"
         )
     cache = options.get("cache_dir")
+    recent = options.get("card_formats_recent_days", RECENT_DAYS)
+    if isinstance(recent, bool) or not isinstance(recent, int) or recent < 0:
+        raise SettingsError(
+            "mkdocs.yml: plugins.glimmer.card_formats_recent_days: should be a number of days "
+            f"like {RECENT_DAYS}, not {recent!r}")
     return Settings(
         repo_root=root,
         entries_dir=(root / str(options.get("entries_dir") or "entries")),
@@ -108,6 +120,7 @@ def settings_from_config(config: dict[str, Any], options: dict[str, Any], root: 
         language=str(language or "en"),
         timezone=timezone,
         card_formats=formats,
+        card_formats_recent_days=recent,
         feed_items=int(options.get("feed_items") or 50),
         handle=str(options.get("handle") or ""),
         journal_id=str(options.get("journal_id") or "glimmer"),

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from glimmer_testing import TmpJournal
-from PIL import Image
+from PIL import Image, JpegImagePlugin
 
 from glimmer_publish.cards import CardsResult, card_alt, render_cards
 from glimmer_publish.cards.content import card_text, palette_for
@@ -94,11 +94,14 @@ def test_every_card_has_its_exact_size_and_fits_the_byte_budget(rendered):
             assert card.alt == card_alt(entry, j.settings)
 
 
-def test_photo_cards_are_jpeg_and_plain_cards_png(rendered):
-    _, entries, result, _ = rendered
+def test_cards_are_jpeg_without_chroma_subsampling_so_text_stays_crisp(rendered):
+    _, entries, result, out = rendered
     for entry in entries:
-        mimes = {c.mime for c in result.cards[entry.slug].values()}
-        assert mimes == {"image/jpeg" if entry.photo else "image/png"}
+        for card in result.cards[entry.slug].values():
+            assert card.mime == "image/jpeg" and card.path.endswith(".jpg")
+            with Image.open(out / card.path) as im:
+                assert im.format == "JPEG"
+                assert JpegImagePlugin.get_sampling(im) == 0, (card.path, "4:4:4")
 
 
 def test_same_inputs_give_byte_identical_files_without_metadata(rendered, tmp_path):
@@ -204,7 +207,7 @@ def test_a_bad_photo_gives_a_problem_on_its_line_and_a_palette_card(tmp_path, ca
                                                            "photo")
     assert "Traceback" not in problem.message
     card = result.cards[entries[0].slug]["og"]
-    assert card.mime == "image/png" and (tmp_path / "site" / card.path).is_file()
+    assert card.mime == "image/jpeg" and (tmp_path / "site" / card.path).is_file()
     again = render_cards(entries, j.settings, tmp_path / "site", formats=["og"], workers=1)
     assert again.problems == result.problems, "a stand-in card is not cached"
 

@@ -28,9 +28,9 @@ def test_cards_renders_every_format_then_reuses_the_cache(site, capsys, monkeypa
     assert run(site, "--out", str(out), "--workers", "1") == 0
     err = capsys.readouterr().err
     assert "cards: 4/4" in err and "4 rendered, 0 from cache, 0 failed" in err
-    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*.png")) == [
-        "cards/2026-03-14-kettle/og.png", "cards/2026-03-14-kettle/square.png",
-        "cards/2026-03-15-rain/og.png", "cards/2026-03-15-rain/square.png"]
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*.jpg")) == [
+        "cards/2026-03-14-kettle/og.jpg", "cards/2026-03-14-kettle/square.jpg",
+        "cards/2026-03-15-rain/og.jpg", "cards/2026-03-15-rain/square.jpg"]
     assert run(site, "--out", str(out)) == 0
     assert "0 rendered, 4 from cache, 0 failed" in capsys.readouterr().err
 
@@ -38,7 +38,7 @@ def test_cards_renders_every_format_then_reuses_the_cache(site, capsys, monkeypa
 def test_cards_for_one_slug_and_format(site, capsys):
     out = site.root / "preview"
     assert run(site, "kettle", "--format", "og", "--out", str(out)) == 0
-    assert [p.name for p in out.rglob("*.png")] == ["og.png"]
+    assert [p.name for p in out.rglob("*.jpg")] == ["og.jpg"]
     assert "1 rendered" in capsys.readouterr().err
 
 
@@ -61,5 +61,5 @@ def test_sheet_writes_one_contact_sheet_of_all_formats(site, capsys):
 def test_default_output_folder_is_not_the_site(site, monkeypatch):
     monkeypatch.chdir(site.root)
     assert run(site, "--format", "og") == 0
-    assert (site.root / "card-preview" / "cards" / "2026-03-15-rain" / "og.png").is_file()
+    assert (site.root / "card-preview" / "cards" / "2026-03-15-rain" / "og.jpg").is_file()
     assert not (site.root / "site").exists()

@@ -223,7 +223,7 @@ def test_ctrl_c_in_the_middle_of_a_build_leaves_the_previous_site(built):
         assert proc.poll() is None and time.monotonic() < deadline, proc.stderr
         time.sleep(0.02)
     building = [p for p in root.iterdir() if p.name.startswith(".site.building")]
-    assert building and list(building[0].rglob("*.png")), "cards were made before the stop"
+    assert building and list(building[0].rglob("*.jpg")), "cards were made before the stop"
     os.killpg(proc.pid, signal.SIGINT)  # what Ctrl-C in a terminal does: the whole group
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 130

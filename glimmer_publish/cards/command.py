@@ -22,7 +22,7 @@ def add_cards_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--format", action="append", choices=CARD_FORMATS, dest="formats",
                    help="only this format (repeat for more; default: card_formats in mkdocs.yml)")
     p.add_argument("--out", default=DEFAULT_OUT,
-                   help=f"folder to write cards/<slug>/<format>.png into (default: {DEFAULT_OUT})")
+                   help=f"folder to write cards/<slug>/<format>.jpg into (default: {DEFAULT_OUT})")
     p.add_argument("--sheet", metavar="SLUG",
                    help="also write one contact sheet of SLUG's cards in every format")
     p.add_argument("--workers", type=int, help="processes to use (default: all cores)")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 
-from ..settings import CARD_FORMATS
+from ..settings import CARD_FORMATS, RECENT_DAYS
 
 
 class GlimmerConfig(base.Config):
@@ -15,6 +15,9 @@ class GlimmerConfig(base.Config):
     timezone = c.Type(str, default="UTC")
     # Which cards to make for every entry.
     card_formats = c.ListOfItems(c.Choice(CARD_FORMATS), default=list(CARD_FORMATS))
+    # Glimmers older than this many days (before the newest) keep only the og card on the
+    # site, so a long journal fits GitHub Pages; `glimmer cards` still makes any card.
+    card_formats_recent_days = c.Type(int, default=RECENT_DAYS)
     # How many items each feed carries.
     feed_items = c.Type(int, default=50)
     # Your handle, shown on cards (e.g. "@me@example.social").

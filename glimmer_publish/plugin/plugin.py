@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import logging
+import time
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -16,14 +17,16 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
+from .. import site_size
 from ..cards import Card, render_cards
+from ..cards.render import prune_cache, site_formats
 from ..entries import Entry, Journal, load_journal
 from ..feeds import build_feeds
 from ..follow import follow_page
 from ..markup import sanitize
 from ..problems import render
 from ..settings import Settings, SettingsError, settings_from_config
-from . import head, pages
+from . import head, pages, problems_panel
 from .config import GlimmerConfig
 from .labels import labels_for
 
@@ -45,6 +48,9 @@ class GlimmerPlugin(BasePlugin[GlimmerConfig]):
         self.position: dict[str, int] = {}  # slug -> index in the newest-first journal
         self.newest_in_tag: dict[str, Entry] = {}
         self.labels = labels_for("en")
+        self.started = 0.0
+        self.card_keys: set[str] = set()
+        self.problems: list = []  # while serving: what the preview shows at the top of pages
 
     # ------------------------------------------------------------ setup
 
@@ -76,8 +82,12 @@ class GlimmerPlugin(BasePlugin[GlimmerConfig]):
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         assert self.settings is not None
+        self.started = time.time()
         journal = load_journal(self.settings, include_drafts=self.serving)
-        if journal.problems:
+        self.problems = list(journal.problems) if self.serving else []
+        for problem in self.problems:
+            log.error(problem.text())
+        if journal.problems and not self.serving:
             raise PluginError(
                 "the journal has problems; nothing was published:\n"
                 + render(journal.problems, "text"))
@@ -119,6 +129,9 @@ class GlimmerPlugin(BasePlugin[GlimmerConfig]):
         self.sources = {s.src_uri: s for s in sources}
         for source in sources:
             self._add(files, File.generated(config, source.src_uri, content=source.markdown))
+        shown = {e.slug for e in entries}
+        for src, markdown in problems_panel.broken_pages(self.problems, shown).items():
+            self._add(files, File.generated(config, src, content=markdown))
         published = [e for e in entries if not e.draft]  # feeds are never a preview
         og = {slug: fmts["og"] for slug, fmts in self.cards.items() if "og" in fmts}
         for path, data in build_feeds(published, self.settings, cards=og).items():
@@ -132,7 +145,9 @@ class GlimmerPlugin(BasePlugin[GlimmerConfig]):
     def _cards(self, entries: list[Entry], out_dir: Path) -> dict[str, dict[str, Card]]:
         """Cards first: entry pages need each card's size and alt text for their heads."""
         assert self.settings is not None
-        result = render_cards(entries, self.settings, out_dir)
+        result = render_cards(entries, self.settings, out_dir,
+                              per_entry=site_formats(entries, self.settings))
+        self.card_keys = result.keys
         errors = [p for p in result.problems if p.severity == "error"]
         if errors:
             raise PluginError("some cards could not be made:\n" + render(errors, "text"))
@@ -159,6 +174,17 @@ class GlimmerPlugin(BasePlugin[GlimmerConfig]):
         nav += sorted(f.src_uri for f in files.documentation_pages()
                       if f.src_uri not in self.sources and not f.src_uri.startswith("glimmers/"))
         return nav
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        """Drop cached cards this site no longer uses; say how big the site has grown."""
+        assert self.settings is not None
+        prune_cache(self.settings, self.card_keys, self.started)
+        size = site_size.measure(Path(config.site_dir))
+        log.info(site_size.summary(size))
+        warning = site_size.warning(size, self.settings.card_formats,
+                                    self.settings.card_formats_recent_days)
+        if warning:
+            log.warning(warning)
 
     # ------------------------------------------------------------ pages
 
@@ -197,11 +223,11 @@ class GlimmerPlugin(BasePlugin[GlimmerConfig]):
         return context
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
-        return self._name_search_dialog(output)
+        return problems_panel.inject(self._name_search_dialog(output), self.problems)
 
     def on_post_template(self, output_content: str, *, template_name: str,
                          config: MkDocsConfig) -> str:
-        return self._name_search_dialog(output_content)
+        return problems_panel.inject(self._name_search_dialog(output_content), self.problems)
 
     def _name_search_dialog(self, output: str) -> str:
         """Material's search is a dialog without a name; screen readers need one (axe)."""

@@ -30,7 +30,7 @@ SHARE_STUB = """
   Object.defineProperty(Navigator.prototype, "share", {value: share, configurable: true});
 }
 """
-PNG_SIGNATURE = [137, 80, 78, 71, 13, 10, 26, 10]
+JPEG_SIGNATURE = [255, 216, 255]
 
 
 def open_entry(open_tab, site: Site, entry: Entry, size: str, files_ok: bool | None = None,
@@ -84,10 +84,10 @@ def test_share_button_hands_the_chosen_card_to_the_phone(open_tab, site: Site, e
     assert shared["text"] == caption_of(tab)
     assert shared["title"] == entry.title
     [file] = shared["files"]
-    on_disk = site.root / "cards" / entry.slug / f"{card}.png"
-    assert file["type"] == "image/png" and file["head"] == PNG_SIGNATURE
+    on_disk = site.root / "cards" / entry.slug / f"{card}.jpg"
+    assert file["type"] == "image/jpeg" and file["head"][:3] == JPEG_SIGNATURE
     assert file["size"] == on_disk.stat().st_size
-    assert card in file["name"] and file["name"].endswith(".png")
+    assert card in file["name"] and file["name"].endswith(".jpg")
     assert downloads == []
     assert not tab.problems(), "\n".join(tab.problems())
 
@@ -104,7 +104,7 @@ def test_share_button_falls_back_to_download_and_copy(open_tab, site: Site, entr
         share.click()
     assert download.value.suggested_filename == link.get_attribute("download")
     saved = download.value.path()
-    assert saved.read_bytes() == (site.root / "cards" / entry.slug / f"{card}.png").read_bytes()
+    assert saved.read_bytes() == (site.root / "cards" / entry.slug / f"{card}.jpg").read_bytes()
     wait_for_status(tab, "fallback")
     assert clipboard(tab) == caption_of(tab)
     if files_ok is not None:
