@@ -185,6 +185,7 @@ def scrim_alpha(photo: Image.Image, boxes: list[tuple[float, float, float, float
     return 0.99
 
 
+@lru_cache(maxsize=128)  # a handful of radii per format: drawn once per worker, read-only after
 def _sparkle_mask(radius: float, scale: int = 4) -> Image.Image:
     """A four-pointed sparkle (an astroid), drawn large and scaled down for smooth edges."""
     size = max(2, math.ceil(radius * 2))
