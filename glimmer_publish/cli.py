@@ -21,7 +21,10 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    settings = _settings(args)
+    from .publishing import PhotoCheck, check_publishing, photo_and_id_warnings, refusal_message
+
+    config_file = find_config(args.config)
+    settings = load_settings(config_file)
     paths = None
     if args.paths:
         from .entries import find_entry_files
@@ -36,21 +39,37 @@ def cmd_validate(args: argparse.Namespace) -> int:
                 print(f"glimmer validate: {p}: no such file or folder", file=sys.stderr)
                 return EXIT_USAGE
     journal = load_journal(settings, paths, include_drafts=True)
+    photos = PhotoCheck()
+    problems = [*journal.problems, *photo_and_id_warnings(
+        journal, settings, config_file, photos, whole_journal=paths is None)]
+    verdict = None
+    if args.publishing:
+        verdict = check_publishing(journal, settings, photos, visibility=args.visibility,
+                                   environ=os.environ)
+        problems += verdict.problems
+    errors = [p for p in problems if p.severity == "error"]
     fmt = args.format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
-    if journal.problems:
-        print(render(journal.problems, fmt))
+    if problems:
+        print(render(problems, fmt))
     elif fmt == "json":
         print("[]")
     if fmt != "json":
         files = "file" if journal.checked == 1 else "files"
-        if journal.problems:
-            n = len(journal.problems)
-            bad = len({p.path for p in journal.problems})
-            print(f"{n} problem{'s' if n != 1 else ''} in {bad} of {journal.checked} {files}",
-                  file=sys.stderr)
+        warned = len(problems) - len(errors)
+        notes = f" ({warned} warning{'s' if warned != 1 else ''} above)" if warned else ""
+        if verdict is not None and verdict.refused:
+            print(refusal_message(verdict), file=sys.stderr)
+        elif errors:
+            n = len(errors)
+            bad = len({p.path for p in errors})
+            print(f"{n} problem{'s' if n != 1 else ''} in {bad} of {journal.checked} {files}"
+                  + notes, file=sys.stderr)
         else:
-            print(f"{journal.checked} {files} checked, all good", file=sys.stderr)
-    return EXIT_PROBLEMS if journal.problems else EXIT_OK
+            print(f"{journal.checked} {files} checked, all good{notes}", file=sys.stderr)
+            if verdict is not None:
+                print(f"safe to publish: the repository is {verdict.visibility or 'public'} "
+                      f"({verdict.source})", file=sys.stderr)
+    return EXIT_PROBLEMS if errors else EXIT_OK
 
 
 def cmd_new(args: argparse.Namespace) -> int:
@@ -81,6 +100,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="*", help="entry files or folders (default: all entries)")
     p.add_argument("--format", choices=("text", "github", "json"),
                    help="output style (default: github inside GitHub Actions, else text)")
+    p.add_argument("--publishing", action="store_true",
+                   help="also refuse when a public repository holds private glimmers or "
+                        "photos with a location (the publish workflows use this)")
+    p.add_argument("--visibility", choices=("public", "private"),
+                   help="with --publishing: the repository's visibility (default: from the "
+                        "workflow's event payload; unknown counts as public)")
     p.set_defaults(func=cmd_validate)
 
     p = sub.add_parser("new", help="write a new glimmer with today's date")
@@ -91,7 +116,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--body", help="a sentence or two (default: a gentle prompt to fill in)")
     p.set_defaults(func=cmd_new)
 
-    for name, module in (("build", "build"), ("serve", "build"), ("cards", "cards.command")):
+    for name, module in (("build", "build"), ("serve", "build"), ("cards", "cards.command"),
+                         ("photos", "photo_command"), ("id", "identity")):
         try:
             mod = __import__(f"glimmer_publish.{module}", fromlist=["add_parser"])
         except ImportError:

@@ -142,10 +142,18 @@ def test_pre_commit_accepts_the_hooks_manifest_and_our_config():
         result = subprocess.run([*pre_commit, cmd, path], cwd=REPO, capture_output=True,
                                 text=True, timeout=60)
         assert result.returncode == 0, result.stdout + result.stderr
-    (hook,) = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    hooks = {h["id"]: h for h in yaml.safe_load(
+        (REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))}
+    assert set(hooks) == {"glimmer-validate", "glimmer-strip-photos"}
+    hook = hooks["glimmer-validate"]
     assert hook["entry"] == "glimmer validate" and hook["language"] == "python"
     assert re.match(hook["files"], "entries/2026/2026-06-02-birds.md")
     assert not re.match(hook["files"], "docs/about.md")
+    fixer = hooks["glimmer-strip-photos"]
+    assert fixer["entry"] == "glimmer photos --strip" and fixer.get("pass_filenames", True)
+    for name in ("entries/kettle.jpg", "entries/2026/IMG_0001.JPEG", "a.png", "docs/b.webp"):
+        assert re.search(fixer["files"], name), name
+    assert not re.search(fixer["files"], "entries/2026/2026-06-02-birds.md")
 
 
 def test_pre_commit_hook_stops_a_broken_entry_from_being_committed(tmp_path):

@@ -76,7 +76,8 @@ class GlimmerPlugin(BasePlugin[GlimmerConfig]):
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         assert self.settings is not None
-        journal = load_journal(self.settings, include_drafts=self.serving)
+        journal = load_journal(self.settings, include_drafts=self.serving,
+                               drafts_folder=self.serving)
         if journal.problems:
             raise PluginError(
                 "the journal has problems; nothing was published:\n"
