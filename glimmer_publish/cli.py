@@ -79,12 +79,21 @@ def cmd_new(args: argparse.Namespace) -> int:
     tags = [t for t in (args.tags or "").split(",") if t.strip()]
     result = write_new_entry(
         settings, args.title, tags=tags, where=args.where, felt=args.felt, body=args.body,
-        now=datetime.now(settings.tz),
+        now=datetime.now(settings.tz), draft=args.draft, local=args.local,
     )
     if result.problems:
         print(render(result.problems, "text"), file=sys.stderr)
         return EXIT_PROBLEMS
     print(result.path)
+    if args.local:
+        print("a draft that stays on this computer: git ignores this folder, only "
+              "`glimmer serve` shows it; to publish it, move it into entries/ and remove "
+              "the `draft: true` line", file=sys.stderr)
+    elif args.draft:
+        print("a draft is left out of the site, but once committed it is in the repository: "
+              "if your repository is public, anyone can read it there. To keep it on this "
+              "computer until it is ready, use  glimmer new --local  (entries/_drafts/, "
+              "which git ignores)", file=sys.stderr)
     return EXIT_OK
 
 
@@ -114,6 +123,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--where", help="where it happened")
     p.add_argument("--felt", help="where or how you felt it in your body")
     p.add_argument("--body", help="a sentence or two (default: a gentle prompt to fill in)")
+    p.add_argument("--draft", action="store_true",
+                   help="mark it as a draft: only `glimmer serve` shows it (but a public "
+                        "repository shows every committed file)")
+    p.add_argument("--local", action="store_true",
+                   help="a draft in entries/_drafts/, which git ignores: it stays on this "
+                        "computer")
     p.set_defaults(func=cmd_new)
 
     for name, module in (("build", "build"), ("serve", "build"), ("cards", "cards.command"),
