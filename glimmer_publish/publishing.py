@@ -155,7 +155,9 @@ def check_publishing(journal: Journal, settings: Settings, check: PhotoCheck, *,
     tracked = tracked_files(settings.repo_root)
 
     def is_tracked(path: Path) -> bool:
-        return tracked is None or rel(path, settings.repo_root) in tracked
+        """Fails closed: a file git cannot be asked about counts as tracked."""
+        name = rel(path, settings.repo_root)
+        return tracked is None or Path(name).is_absolute() or name in tracked
 
     problems: list[Problem] = []
     photos: set[Path] = set()

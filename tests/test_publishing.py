@@ -255,3 +255,12 @@ def test_the_sample_journal_has_its_own_id_and_a_copy_is_told_to_take_another(tm
                     encoding="utf-8")
     problem = identity.journal_id_problem(load_settings(copy), copy)
     assert problem is not None and "the sample journal's id" in problem.message
+
+
+def test_outside_git_every_file_counts_as_tracked(journal, monkeypatch, capsys):
+    """A guard that cannot ask git must not wave private glimmers through."""
+    (journal.root / "mkdocs.yml").write_text(CONFIG.format(id="outside-git"), encoding="utf-8")
+    journal.entry("2026-03-02-secret.md", "Only me", "2026-03-02", private=True)
+    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(journal.root.parent))
+    code, out, _ = guard(journal.root, monkeypatch, capsys, PUBLIC)
+    assert code == 1 and "entries/2026-03-02-secret.md:1:1: error: private:" in out
