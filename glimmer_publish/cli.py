@@ -40,7 +40,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
                 return EXIT_USAGE
     journal = load_journal(settings, paths, include_drafts=True)
     photos = PhotoCheck()
-    problems = [*journal.problems, *photo_and_id_warnings(
+    # Warnings are shown but never fail the run.
+    problems = [*journal.problems, *journal.warnings, *photo_and_id_warnings(
         journal, settings, config_file, photos, whole_journal=paths is None)]
     verdict = None
     if args.publishing:
@@ -55,20 +56,21 @@ def cmd_validate(args: argparse.Namespace) -> int:
         print("[]")
     if fmt != "json":
         files = "file" if journal.checked == 1 else "files"
-        warned = len(problems) - len(errors)
-        notes = f" ({warned} warning{'s' if warned != 1 else ''} above)" if warned else ""
         if verdict is not None and verdict.refused:
             print(refusal_message(verdict), file=sys.stderr)
         elif errors:
             n = len(errors)
             bad = len({p.path for p in errors})
-            print(f"{n} problem{'s' if n != 1 else ''} in {bad} of {journal.checked} {files}"
-                  + notes, file=sys.stderr)
+            print(f"{n} problem{'s' if n != 1 else ''} in {bad} of {journal.checked} {files}",
+                  file=sys.stderr)
         else:
-            print(f"{journal.checked} {files} checked, all good{notes}", file=sys.stderr)
+            print(f"{journal.checked} {files} checked, all good", file=sys.stderr)
             if verdict is not None:
                 print(f"safe to publish: the repository is {verdict.visibility or 'public'} "
                       f"({verdict.source})", file=sys.stderr)
+        warned = len(problems) - len(errors)
+        if warned:
+            print(f"{warned} warning{'s' if warned != 1 else ''} worth a look", file=sys.stderr)
     return EXIT_PROBLEMS if errors else EXIT_OK
 
 
@@ -122,7 +124,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--tags", help="comma-separated, e.g. light,home")
     p.add_argument("--where", help="where it happened")
     p.add_argument("--felt", help="where or how you felt it in your body")
-    p.add_argument("--body", help="a sentence or two (default: a gentle prompt to fill in)")
+    p.add_argument("--body",
+                   help="a sentence or two (default: a prompt to replace before publishing)")
     p.add_argument("--draft", action="store_true",
                    help="mark it as a draft: only `glimmer serve` shows it (but a public "
                         "repository shows every committed file)")

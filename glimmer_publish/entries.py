@@ -13,9 +13,9 @@ import hashlib
 import os
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -48,12 +48,17 @@ PHOTO_TYPES = {".jpg": "JPEG", ".jpeg": "JPEG", ".png": "PNG", ".webp": "WEBP"}
 
 FIELDS = (
     "title", "date", "tags", "where", "felt", "draft", "private",
-    "photo", "photo_alt", "updated", "author", "card",
+    "photo", "photo_alt", "updated", "author", "card", "lang",
 )
 CARD_FIELDS = ("palette", "excerpt")
 REQUIRED = ("title", "date")
 
 _DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+_LANG = re.compile(
+    r"(?P<language>[a-z]{2,3})(?:-(?P<script>[a-z]{4}))?(?:-(?P<region>[a-z]{2}|\d{3}))?"
+    r"(?P<variants>(?:-(?:[a-z\d]{5,8}|\d[a-z\d]{3}))*)",
+    re.IGNORECASE | re.ASCII,
+)
 _TAG = re.compile(r"[^\W_]+(?:-[^\W_]+)*")
 _WINDOWS_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)),
                      *(f"lpt{i}" for i in range(1, 10))}
@@ -65,6 +70,17 @@ tags: [light, home]
 ---
 What you noticed, in a sentence or two.
 """
+# What `glimmer new` writes where the writer's words go. Left unedited it would be
+# published as if the writer had said it, so the loader refuses it (see _examples).
+NEW_ENTRY_PROMPT = "What did you notice? Where did you feel it? A sentence or two is plenty."
+EXAMPLE_TEXTS = (NEW_ENTRY_PROMPT, "What you noticed, in a sentence or two.")
+UNEDITED = "this is still the example text from `glimmer new`"
+
+# A date without a time is a calendar day, not an instant. It is published at 10:00 UTC,
+# the one hour at which that day is the same day from UTC-10 (Hawaii) to UTC+13:59 (New
+# Zealand's summer, Tonga, Samoa): at midnight in the site's zone, readers west of it saw
+# the day before. Only UTC-11, UTC-12 and UTC+14 (a few small islands) see a neighbour day.
+DATE_ONLY_AT = time(10, 0, tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -97,6 +113,17 @@ class Entry:
     card: CardOptions = field(default_factory=CardOptions)
     body_line: int = 1
     digest: str = ""
+    lang: str | None = None  # the entry's own BCP 47 tag; None means the site's language
+    # 1-based (line, column) where each text field's value starts in the file: "title",
+    # "where", "felt", "author", "photo_alt", "card.excerpt", "tags.0".., "body". Derived from
+    # the file's bytes (which `digest` already covers), so left out of equality and hashing.
+    spans: Mapping[str, tuple[int, int]] = field(default_factory=dict, compare=False)
+
+    @property
+    def date_iso(self) -> str:
+        """The date as written, for `<time datetime>` and metadata: `2026-03-14` for a
+        date-only glimmer (its stored 10:00 UTC is no time the writer gave), else ISO 8601."""
+        return self.date.date().isoformat() if not self.has_time else self.date.isoformat()
 
     @property
     def url(self) -> str:
@@ -115,19 +142,21 @@ class Entry:
 
 @dataclass
 class Journal:
-    """What the loader returns: entries safe to publish, and every problem found."""
+    """What the loader returns: entries safe to publish, every problem found (errors, which
+    stop publishing) and warnings (worth a look; `glimmer validate` shows them, exit 0)."""
 
     entries: list[Entry]
     problems: list[Problem]
     checked: int = 0
     hidden: int = 0
+    warnings: list[Problem] = field(default_factory=list)
     # Private entries (and drafts, unless previewing): never published, but their files and
     # photos are still in the repository, so the publishing checks need to see them.
     withheld: list[Entry] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
-        return not any(p.severity == "error" for p in self.problems)
+        return not self.problems
 
 
 # ---------------------------------------------------------------- discovery
@@ -171,10 +200,12 @@ def load_journal(
     local = (find_entry_files(settings.entries_dir / DRAFTS_FOLDER)
              if drafts_folder and paths is None else [])
     problems: list[Problem] = []
+    warnings: list[Problem] = []
     loaded: list[Entry] = []
     for file in [*files, *local]:
         entry, found = load_entry(file, settings)
-        problems.extend(found)
+        for p in found:
+            (warnings if p.severity == "warning" else problems).append(p)
         if entry is not None:
             loaded.append(replace(entry, draft=True) if file in local else entry)
     problems.extend(_duplicate_slugs(loaded, settings))
@@ -182,7 +213,7 @@ def load_journal(
     withheld = [e for e in loaded if e.private or (e.draft and not include_drafts)]
     visible.sort(key=lambda e: (e.date, e.slug), reverse=True)
     return Journal(visible, problems, checked=len(files) + len(local),
-                   hidden=len(loaded) - len(visible), withheld=withheld)
+                   hidden=len(loaded) - len(visible), warnings=warnings, withheld=withheld)
 
 
 def _duplicate_slugs(entries: list[Entry], settings: Settings) -> list[Problem]:
@@ -231,7 +262,7 @@ def load_entry(path: Path, settings: Settings) -> tuple[Entry | None, list[Probl
     if data is None:
         return None, report.problems
     entry = _validate(path, source, data, body, body_line, fm_line, settings, report, raw)
-    return (entry if not report.problems else None), report.problems
+    return (None if report.failed else entry), report.problems
 
 
 class _Report:
@@ -239,10 +270,19 @@ class _Report:
         self.source = source
         self.problems: list[Problem] = []
 
-    def error(self, line: int, col: int, fld: str, message: str, hint: str = "") -> None:
+    def error(self, line: int, col: int, fld: str, message: str, hint: str = "",
+              severity: str = "error") -> None:
         """Record a problem; invisible characters in it are spelled out, never printed."""
         self.problems.append(Problem(self.source, line, col, _visible(fld), _visible(message),
-                                     _visible(hint)))
+                                     _visible(hint), severity))
+
+    def warn(self, line: int, col: int, fld: str, message: str, hint: str = "") -> None:
+        """Something worth a look that does not stop publishing."""
+        self.error(line, col, fld, message, hint, "warning")
+
+    @property
+    def failed(self) -> bool:
+        return any(p.severity == "error" for p in self.problems)
 
 
 def _visible(text: str) -> str:
@@ -332,6 +372,27 @@ class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[mi
     pass
 
 
+@dataclass(frozen=True)
+class _Origin:
+    """Where the front matter sits in the file, to turn YAML marks into file positions."""
+
+    fm_line: int
+    lines: tuple[str, ...]
+
+    def span(self, node: yaml.Node) -> tuple[int, int]:
+        """(line, col) of the first character of a value's text, not of its quote or `|`."""
+        line, col = node.start_mark.line, node.start_mark.column
+        style = getattr(node, "style", None)
+        if style in ("'", '"'):
+            col += 1
+        elif style in ("|", ">"):
+            for i in range(line + 1, len(self.lines)):
+                if self.lines[i].strip():
+                    line, col = i, len(self.lines[i]) - len(self.lines[i].lstrip(" "))
+                    break
+        return self.fm_line + line, col + 1
+
+
 @dataclass
 class _Value:
     """A front-matter value with the position of its YAML node."""
@@ -340,6 +401,11 @@ class _Value:
     line: int
     col: int
     node: yaml.Node
+    origin: _Origin
+
+    @property
+    def span(self) -> tuple[int, int]:
+        return self.origin.span(self.node)
 
 
 _SAFE_TAGS = {
@@ -404,18 +470,26 @@ def _parse_yaml(fm_text: str, fm_line: int, report: _Report) -> dict[str, _Value
                      "the front matter should be a list of fields (key: value)",
                      "for example:\n" + ENTRY_TEMPLATE)
         return None
-    converter = _Converter(fm_line, report)
+    converter = _Converter(_Origin(fm_line, tuple(fm_text.split("\n"))), report)
     return converter.mapping(root, top=True)
 
 
-_CONSTRUCTOR = yaml.SafeLoader("")
+def _is_null(node: yaml.Node) -> bool:
+    """An unquoted `~`, `null` or nothing at all: YAML's way of writing "no value"."""
+    return node.tag == "tag:yaml.org,2002:null" and not getattr(node, "style", None)
 
 
 class _Converter:
-    """Turns YAML nodes into plain values while checking tags, duplicates, aliases and size."""
+    """Turns YAML nodes into plain values while checking tags, duplicates, aliases and size.
 
-    def __init__(self, fm_line: int, report: _Report):
-        self.fm_line = fm_line
+    Every scalar comes back as the text the writer typed (YAML 1.1 would turn `yes` into
+    True and `007` into 7); only an unquoted null is None. Fields that want a boolean or a
+    date read that text themselves.
+    """
+
+    def __init__(self, origin: _Origin, report: _Report):
+        self.origin = origin
+        self.fm_line = origin.fm_line
         self.report = report
         self.count = 0
         self.failed = False
@@ -447,7 +521,7 @@ class _Converter:
             if self.failed and self.count > MAX_YAML_NODES:
                 return None
             vline, vcol = self.pos(value_node)
-            out[key] = _Value(value, vline, vcol, value_node)
+            out[key] = _Value(value, vline, vcol, value_node, self.origin)
         return None if (self.failed and top) else out
 
     def value(self, node: yaml.Node, depth: int) -> Any:
@@ -467,12 +541,7 @@ class _Converter:
             self.failed = True
             return None
         if isinstance(node, yaml.ScalarNode):
-            if node.tag in ("tag:yaml.org,2002:str", "tag:yaml.org,2002:timestamp"):
-                return node.value
-            try:
-                return _CONSTRUCTOR.construct_object(node)
-            except (yaml.YAMLError, ValueError, OverflowError):
-                return node.value
+            return None if _is_null(node) else node.value
         if depth > MAX_YAML_DEPTH:
             self.failed = True
             return None
@@ -531,7 +600,13 @@ def _validate(
         if key not in data or data[key].value in (None, ""):
             line = data[key].line if key in data else fm_line
             example = "title: Sun on the kettle" if key == "title" else "date: 2026-03-14"
-            err(line, 1, key, f"'{key}' is required", f"add a line like  {example}")
+            typed = data[key].node.value if key in data else ""
+            if typed and isinstance(typed, str):
+                err(line, data[key].col, key, f"'{key}' is empty: an unquoted {typed} means "
+                    "\"nothing\" in YAML", f"write it, like  {example}\nor, to keep the "
+                    f"text {typed} itself, put it in quotes:  {key}: \"{typed}\"")
+            else:
+                err(line, 1, key, f"'{key}' is required", f"add a line like  {example}")
 
     def text(key: str, limit: int, *, one_line: bool = True) -> str | None:
         if key not in data or data[key].value is None:
@@ -572,14 +647,19 @@ def _validate(
     if "updated" in data and data["updated"].value is not None:
         parsed = _date(data["updated"], "updated", settings, report)
         if parsed:
-            updated = parsed[0]
+            updated, updated_has_time = parsed
+            # A calendar day without a time is not before a time on that same day.
+            by_day = not (has_time and updated_has_time)
+            if when and by_day and updated.date() == when.date():
+                updated = max(updated, when)
             if when and updated < when:
                 err(data["updated"].line, data["updated"].col, "updated",
                     "'updated' is before 'date'", "updated is when you last edited the entry")
 
     draft = _bool(data, "draft", report)
     private = _bool(data, "private", report)
-    tags = _tags(data, report)
+    tags, tag_spans = _tags(data, report)
+    lang = _lang(data, report)
     photo = _photo(path, data, settings, report)
     if photo is not None and not photo_alt:
         line = data["photo_alt"].line if "photo_alt" in data else data["photo"].line
@@ -587,7 +667,7 @@ def _validate(
             "cannot see it", "add a line like  photo_alt: Steam rising from a blue kettle")
     if photo_alt and "photo" not in data:
         err(data["photo_alt"].line, 1, "photo_alt", "'photo_alt' is given but there is no photo")
-    card = _card(data, report)
+    card, excerpt_span = _card(data, report)
 
     bad = _forbidden(body)
     if bad:
@@ -608,21 +688,31 @@ def _validate(
         err(1, 1, "slug", f"the file name is {len(slug)} characters; at most {MAX_SLUG_CHARS}",
             "shorten the file name")
 
-    if report.problems:
+    _examples(body, body_line, report)
+    if when is not None:
+        _file_date(path, when, data["date"], report)
+    if report.failed:
         return None
     digest = hashlib.sha256(raw).hexdigest()
+    given = {"title": title, "where": where, "felt": felt, "author": author,
+             "photo_alt": photo_alt}
+    spans = {key: data[key].span for key, value in given.items() if value}
+    if excerpt_span and card.excerpt:
+        spans["card.excerpt"] = excerpt_span
+    spans.update((f"tags.{i}", span) for i, span in enumerate(tag_spans))
+    spans["body"] = (body_line, 1)
     return Entry(
         path=path.absolute(), source=source, slug=slug, title=title or "", date=when,
         has_time=bool(has_time), body=body, tags=tags, where=where, felt=felt, draft=draft,
         private=private, photo=photo, photo_alt=photo_alt,
         photo_line=data["photo"].line if "photo" in data else 1, updated=updated, author=author,
-        card=card, body_line=body_line, digest=digest,
+        card=card, body_line=body_line, digest=digest, lang=lang, spans=spans,
     )
 
 
 def _date(v: _Value, key: str, settings: Settings, report: _Report):
     raw = v.value
-    if isinstance(raw, list | dict | bool):
+    if isinstance(raw, list | dict):
         report.error(v.line, v.col, key, f"'{key}' should be a date like 2026-03-14")
         return None
     s = str(raw).strip()
@@ -643,7 +733,7 @@ def _date(v: _Value, key: str, settings: Settings, report: _Report):
         return None
     rest = s[m.end():]
     if not rest:
-        return datetime.combine(date(y, mo, d), time(0, 0), settings.tz), False
+        return datetime.combine(date(y, mo, d), DATE_ONLY_AT), False
     try:
         stamp = datetime.fromisoformat(f"{y:04d}-{mo:02d}-{d:02d}" + rest.replace("Z", "+00:00")
                                        .replace("z", "+00:00"))
@@ -656,42 +746,121 @@ def _date(v: _Value, key: str, settings: Settings, report: _Report):
     return stamp, True
 
 
+_YAML11_BOOLS = {
+    spelling: meaning
+    for words, meaning in (("y yes true on", True), ("n no false off", False))
+    for word in words.split()
+    for spelling in (word, word.title(), word.upper())
+}
+
+
 def _bool(data: dict[str, _Value], key: str, report: _Report) -> bool:
+    """`true`/`false`, or YAML 1.1's unquoted `yes`/`no`/`on`/`off`/`y`/`n`, whose meaning
+    for a yes-or-no field is plain. Quoted text is refused: it is not an answer."""
     if key not in data or data[key].value is None:
         return False
     v = data[key]
-    if isinstance(v.value, bool):
-        return v.value
+    if isinstance(v.node, yaml.ScalarNode) and not v.node.style and v.value in _YAML11_BOOLS:
+        return _YAML11_BOOLS[v.value]
     shown = v.node.value if isinstance(v.node, yaml.ScalarNode) else "a list"
     hint = "write  " + key + ": true  or  " + key + ": false  (without quotes)"
     report.error(v.line, v.col, key, f"'{key}' should be true or false, not {shown!r}", hint)
     return False
 
 
-def _tags(data: dict[str, _Value], report: _Report) -> tuple[str, ...]:
+def _examples(body: str, body_line: int, report: _Report) -> None:
+    """The example text `glimmer new` writes is not the writer's words: never publish it."""
+    for example in EXAMPLE_TEXTS:
+        found = re.search(r"\s+".join(map(re.escape, example.split())), body, re.IGNORECASE)
+        if found is None:
+            continue
+        line = body_line + body.count("\n", 0, found.start())
+        col = found.start() - body.rfind("\n", 0, found.start())
+        rest = (body[:found.start()] + body[found.end():]).strip()
+        message = UNEDITED if example == NEW_ENTRY_PROMPT else "this is still the example text"
+        report.error(line, col, "body", message,
+                     "delete the example sentence and keep your own words" if rest else
+                     "replace it with what you noticed, in your own words: a sentence or two")
+
+
+_FILE_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?!\d)")
+
+
+def _file_date(path: Path, when: datetime, v: _Value, report: _Report) -> None:
+    """entries/2026/2026-03-14-kettle.md dated 2026-03-15 is probably a slip in one of them."""
+    m = _FILE_DATE.match(path.stem)
+    if m is None:
+        return
+    try:
+        named = date(*(int(g) for g in m.groups()))
+    except ValueError:
+        return
+    if named != when.date():
+        report.warn(v.line, v.col, "date", f"the file name says {named} but 'date' is "
+                    f"{when.date()}", "correct whichever is wrong; the glimmer's address comes "
+                    "from the file name, so renaming a published one changes its address")
+
+
+def _lang(data: dict[str, _Value], report: _Report) -> str | None:
+    """A BCP 47 tag in its usual case (`zh-Hant-TW`), read as typed: `lang: no` is Norwegian."""
+    if "lang" not in data or data["lang"].value is None:
+        return None
+    v = data["lang"]
+    typed = v.node.value.strip() if isinstance(v.node, yaml.ScalarNode) else ""
+    m = _LANG.fullmatch(typed)
+    if not m:
+        near = typed.replace("_", "-")
+        hint = (f"use a dash: lang: {near}" if near != typed and _LANG.fullmatch(near) else
+                "write a language tag like  lang: en,  lang: pt-BR  or  lang: zh-Hant-TW")
+        shown = repr(typed) if typed else "empty" if isinstance(
+            v.node, yaml.ScalarNode) else "a list or group"
+        report.error(v.line, v.col, "lang", f"'lang' should be a language tag, not {shown}",
+                     hint)
+        return None
+    parts = [m["language"].lower()]
+    if m["script"]:
+        parts.append(m["script"].title())
+    if m["region"]:
+        parts.append(m["region"].upper())
+    parts.extend(x.lower() for x in m["variants"].split("-") if x)
+    return "-".join(parts)
+
+
+def _tags(data: dict[str, _Value], report: _Report
+          ) -> tuple[tuple[str, ...], list[tuple[int, int]]]:
+    """The tags, and where each one (its first mention) is written."""
     if "tags" not in data or data["tags"].value is None:
-        return ()
+        return (), []
     v = data["tags"]
     items = v.value
     if isinstance(items, str):
         words = [w.strip() for w in re.split(r"[,\s]+", items) if w.strip()]
         report.error(v.line, v.col, "tags", "'tags' should be a list",
                      f"write  tags: [{', '.join(words[:5]) or 'light, home'}]")
-        return ()
+        return (), []
     if not isinstance(items, list):
         report.error(v.line, v.col, "tags", "'tags' should be a list, like  tags: [light, home]")
-        return ()
+        return (), []
     if len(items) > MAX_TAGS:
         report.error(v.line, v.col, "tags", f"{len(items):,} tags; at most {MAX_TAGS}",
                      "a few tags are enough to find a glimmer again")
-        return ()
+        return (), []
     out: list[str] = []
+    spans: list[tuple[int, int]] = []
     for i, item in enumerate(items):
         node = v.node.value[i] if isinstance(v.node, yaml.SequenceNode) else v.node
         line = v.line + node.start_mark.line - v.node.start_mark.line
         col = node.start_mark.column + 1
-        if isinstance(item, bool) or not isinstance(item, str | int | float) or item == "":
-            report.error(line, col, "tags", f"tag {i + 1} should be a word")
+        if not isinstance(item, str) or not item.strip():
+            typed = getattr(node, "value", None)
+            if isinstance(typed, str) and typed.strip() and _is_null(node):
+                word = _TAG.fullmatch(typed.lower())
+                report.error(line, col, "tags", f"tag {i + 1} is empty: an unquoted {typed} "
+                             "means \"nothing\" in YAML",
+                             f"to keep the word, put it in quotes:  \"{typed}\"" if word
+                             else "remove it, or write a word there")
+            else:
+                report.error(line, col, "tags", f"tag {i + 1} should be a word")
             continue
         tag = unicodedata.normalize("NFKC", str(item)).strip().lower()
         if not _TAG.fullmatch(tag) or len(tag) > MAX_TAG_CHARS:
@@ -702,7 +871,8 @@ def _tags(data: dict[str, _Value], report: _Report) -> tuple[str, ...]:
             continue
         if tag not in out:
             out.append(tag)
-    return tuple(out)
+            spans.append(v.origin.span(node))
+    return tuple(out), spans
 
 
 def _photo(path: Path, data: dict[str, _Value], settings: Settings, report: _Report) -> Path | None:
@@ -751,14 +921,16 @@ def _photo(path: Path, data: dict[str, _Value], settings: Settings, report: _Rep
     return resolved
 
 
-def _card(data: dict[str, _Value], report: _Report) -> CardOptions:
+def _card(data: dict[str, _Value], report: _Report
+          ) -> tuple[CardOptions, tuple[int, int] | None]:
+    """The card options, and where the excerpt's text starts."""
     if "card" not in data or data["card"].value is None:
-        return CardOptions()
+        return CardOptions(), None
     v = data["card"]
     if not isinstance(v.value, dict):
         report.error(v.line, v.col, "card", "'card' should be a group of options, like\n"
                      "card:\n  palette: dusk")
-        return CardOptions()
+        return CardOptions(), None
     options = v.value
     positions = {}
     if isinstance(v.node, yaml.MappingNode):
@@ -766,7 +938,7 @@ def _card(data: dict[str, _Value], report: _Report) -> CardOptions:
             positions[getattr(k, "value", None)] = (v.line + k.start_mark.line
                                                     - v.node.start_mark.line,
                                                     k.start_mark.column + 1)
-    palette = excerpt = None
+    palette = excerpt = excerpt_span = None
     for key, value in options.items():
         line, col = positions.get(key, (v.line, v.col))
         if key not in CARD_FIELDS:
@@ -786,4 +958,6 @@ def _card(data: dict[str, _Value], report: _Report) -> CardOptions:
                              f"most {MAX_CARD_EXCERPT} characters")
             else:
                 excerpt = " ".join(value.split())
-    return CardOptions(palette=palette, excerpt=excerpt)
+                excerpt_span = next(v.origin.span(n) for k, n in v.node.value
+                                    if getattr(k, "value", None) == "excerpt")
+    return CardOptions(palette=palette, excerpt=excerpt), excerpt_span

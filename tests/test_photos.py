@@ -139,8 +139,9 @@ def test_validate_warns_on_the_photo_line_and_the_strip_command_fixes_it(journal
                                                                           monkeypatch):
     for fmt in FORMATS:
         MAKERS[fmt](journal.entries_dir / f"shot.{fmt}")
-        journal.entry(f"2026-03-1{FORMATS.index(fmt)}-{fmt}.md", tags="[light]",
-                      photo=f"shot.{fmt}", photo_alt="A blue wall")
+        day = f"2026-03-1{FORMATS.index(fmt)}"
+        journal.entry(f"{day}-{fmt}.md", date=day, tags="[light]", photo=f"shot.{fmt}",
+                      photo_alt="A blue wall")
     (journal.entries_dir / "2026").mkdir()
     MAKERS["jpg"](journal.entries_dir / "2026" / "loose.jpg")  # in the repo, used by no entry
     (journal.root / "mkdocs.yml").write_text("site_name: T\nplugins:\n  - glimmer:\n"
@@ -153,7 +154,7 @@ def test_validate_warns_on_the_photo_line_and_the_strip_command_fixes_it(journal
                 "carries GPS location (51.5035, -0.1275);") in out
     assert "entries/2026/loose.jpg:1:1: warning: photo:" in out
     assert "glimmer photos --strip entries/shot.png" in out
-    assert "all good (4 warnings above)" in err
+    assert "4 warnings worth a look" in err
 
     assert main(["photos", "--strip"]) == 0
     out, _ = capsys.readouterr()
