@@ -199,3 +199,21 @@ def test_pre_commit_fixer_hook_strips_staged_photos(tmp_path):
     run("git", "add", "-A")
     second = run(sys.executable, "-m", "pre_commit", "run")
     assert second.returncode == 0, second.stdout + second.stderr
+
+
+def test_a_jfif_thumbnail_is_dropped_and_the_jfif_header_kept(tmp_path):
+    buf = io.BytesIO()
+    picture().save(buf, "JPEG")
+    data = buf.getvalue()
+    assert data[2:4] == b"\xff\xe0" and data[6:11] == b"JFIF\x00"
+    length = int.from_bytes(data[4:6], "big")
+    thumb = bytes([200, 10, 10] * 4)  # a 2×2 thumbnail, uncompressed RGB
+    app0 = data[6:6 + 12] + b"\x02\x02" + thumb
+    path = tmp_path / "jfif.jpg"
+    path.write_bytes(data[:2] + b"\xff\xe0" + (len(app0) + 2).to_bytes(2, "big") + app0
+                     + data[4 + length:])
+    assert "a thumbnail (it can show the uncropped picture)" in photos.inspect(path).found
+    before = decoded(path)
+    photos.strip(path)
+    assert path.read_bytes() == data  # exactly Pillow's original: header kept, thumbnail gone
+    assert decoded(path) == before
