@@ -41,6 +41,7 @@ _GPS, _EXIF_IFD = 0x8825, 0x8769
 _XMP_JPEG = (b"http://ns.adobe.com/xap/1.0/\x00", b"http://ns.adobe.com/xmp/extension/\x00")
 _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 _PNG_TEXT = {b"tEXt", b"zTXt", b"iTXt"}
+_OPAQUE_EXIF = ("EXIF data that cannot be read", "EXIF in a text chunk")
 
 
 class PhotoFormatError(ValueError):
@@ -60,6 +61,11 @@ class Inspection:
     @property
     def has_location(self) -> bool:
         return any(f.startswith("GPS") for f in self.found)
+
+    @property
+    def may_have_location(self) -> bool:
+        """Also EXIF that cannot be read here: a check that cannot tell must not wave it on."""
+        return self.has_location or any(f.startswith(_OPAQUE_EXIF) for f in self.found)
 
     def summary(self) -> str:
         return ", ".join(self.found)
@@ -95,8 +101,8 @@ def _exif_findings(tiff: bytes) -> tuple[list[str], str | None, int]:
 
     found: list[str] = []
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
+        with warnings.catch_warnings(record=True) as complaints:
+            warnings.simplefilter("always")  # Pillow warns, not raises, on corrupt EXIF
             exif = Image.Exif()
             exif.load(tiff)
             ifd0 = dict(exif)
@@ -114,6 +120,8 @@ def _exif_findings(tiff: bytes) -> tuple[list[str], str | None, int]:
     found += [name for tag, name in _EXIF_NAMES.items() if sub.get(tag) not in (None, "", b"")]
     if thumb:
         found.append("a thumbnail (it can show the uncropped picture)")
+    if complaints:
+        found.append("EXIF data that cannot be read (it may hold anything)")
     return list(dict.fromkeys(found)), location, orientation
 
 

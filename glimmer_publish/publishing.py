@@ -190,13 +190,14 @@ def check_publishing(journal: Journal, settings: Settings, check: PhotoCheck, *,
                    if DRAFTS_FOLDER not in p.relative_to(settings.entries_dir).parts}
     for photo in sorted(photos):
         inspection = check.of(photo)
-        if inspection is None or not inspection.has_location or not is_tracked(photo):
+        if inspection is None or not inspection.may_have_location or not is_tracked(photo):
             continue
         name = rel(photo, settings.repo_root)
         where = f" ({inspection.location})" if inspection.location else ""
+        carries = "carries" if inspection.has_location else "may carry (its EXIF is unreadable)"
         problems.append(Problem(
             name, 1, 1, "photo",
-            f"this photo carries the place it was taken{where}, and the repository is public",
+            f"this photo {carries} the place it was taken{where}, and the repository is public",
             f"run  glimmer photos --strip {name} , commit, and purge the old version from "
             f"history (README: \"{WHAT_IS_PUBLIC}\"); or keep the journal private (README: "
             f"\"{PRIVATE_SETUP}\")"))

@@ -10,6 +10,7 @@ import json
 import os
 import subprocess
 import sys
+import zlib
 from pathlib import Path
 
 import feedparser
@@ -264,3 +265,20 @@ def test_outside_git_every_file_counts_as_tracked(journal, monkeypatch, capsys):
     monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(journal.root.parent))
     code, out, _ = guard(journal.root, monkeypatch, capsys, PUBLIC)
     assert code == 1 and "entries/2026-03-02-secret.md:1:1: error: private:" in out
+
+
+def test_a_photo_whose_exif_cannot_be_read_counts_as_located(repo, monkeypatch, capsys):
+    from photo_fixtures import exif_tiff, picture
+
+    photo = repo.entries_dir / "odd.png"
+    picture().save(photo, "PNG", exif=b"Exif\x00\x00" + exif_tiff())
+    data = photo.read_bytes()
+    at = data.index(b"eXIf")
+    length = int.from_bytes(data[at - 4:at], "big")
+    garbage = b"II*\x00" + b"\xff" * (length - 4)  # an EXIF block whose first IFD is nowhere
+    crc = zlib.crc32(b"eXIf" + garbage).to_bytes(4, "big")
+    photo.write_bytes(data[:at + 4] + garbage + crc + data[at + 8 + length:])
+    commit(repo)
+    code, out, _ = guard(repo.root, monkeypatch, capsys, PUBLIC)
+    assert code == 1, out
+    assert "entries/odd.png:1:1: error: photo: this photo may carry (its EXIF is unreadable)" in out
