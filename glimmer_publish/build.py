@@ -20,6 +20,7 @@ from pathlib import Path
 
 from .cli import EXIT_OK, EXIT_PROBLEMS
 from .entries import load_journal
+from .identity import journal_id_problem
 from .problems import render
 from .settings import find_config, load_settings, read_mkdocs_yml
 
@@ -139,6 +140,9 @@ def cmd_build(args: argparse.Namespace) -> int:
         print(f"{n} problem{'s' if n != 1 else ''} found; the site was not changed",
               file=sys.stderr)
         return EXIT_PROBLEMS
+    shared_id = journal_id_problem(settings, config_file)
+    if shared_id:  # the feeds are built all the same; the fix is one line in mkdocs.yml
+        print(render([shared_id], fmt))
 
     site = site_dir_of(config_file, args.site_dir)
     building = site.with_name(f".{site.name}.building-{os.getpid()}")
