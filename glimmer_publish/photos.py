@@ -407,7 +407,7 @@ def strip(path: Path, *, dry_run: bool = False) -> Stripped:
     """Remove identifying metadata in place; the file is replaced whole or not at all."""
     result = examine(path)
     if result.changed and not dry_run:
-        write_atomically(path, result.data)
+        write_atomically(path.resolve(), result.data)  # a symlink keeps pointing at the photo
     return result
 
 

@@ -217,3 +217,11 @@ def test_a_jfif_thumbnail_is_dropped_and_the_jfif_header_kept(tmp_path):
     photos.strip(path)
     assert path.read_bytes() == data  # exactly Pillow's original: header kept, thumbnail gone
     assert decoded(path) == before
+
+
+def test_a_linked_photo_is_stripped_where_it_lives_and_the_link_stays(tmp_path):
+    real = MAKERS["jpg"](tmp_path / "real.jpg")
+    link = tmp_path / "link.jpg"
+    link.symlink_to(real.name)
+    photos.strip(link)
+    assert link.is_symlink() and SECRET_PLACE.encode() not in real.read_bytes()
