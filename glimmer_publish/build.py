@@ -130,7 +130,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     from mkdocs.exceptions import MkDocsException
 
     config_file = find_config(args.config)
-    settings = load_settings(config_file)
+    settings = load_settings(config_file, publishing=True)
     journal = load_journal(settings, include_drafts=True)
     fmt = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
     if journal.problems:

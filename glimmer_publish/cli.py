@@ -16,12 +16,12 @@ from .settings import Settings, SettingsError, find_config, load_settings
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
 
-def _settings(args: argparse.Namespace) -> Settings:
-    return load_settings(find_config(args.config))
+def _settings(args: argparse.Namespace, *, publishing: bool = False) -> Settings:
+    return load_settings(find_config(args.config), publishing=publishing)
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    settings = _settings(args)
+    settings = _settings(args, publishing=True)
     paths = None
     if args.paths:
         from .entries import find_entry_files
@@ -108,7 +108,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.func(args)
     except SettingsError as exc:
-        print(f"glimmer: {exc}", file=sys.stderr)
+        for problem in exc.problems:
+            print(f"glimmer: {problem}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         print("glimmer: stopped; nothing was changed", file=sys.stderr)

@@ -1,7 +1,10 @@
-"""Site-wide settings every stage shares, read from `mkdocs.yml` without importing MkDocs.
+"""Site-wide settings every stage shares, read from `mkdocs.yml`.
 
 The core (loader, cards, feeds) only sees this small frozen object, so it keeps working if
-the site generator is ever swapped.
+the site generator is ever swapped. Reading `mkdocs.yml` needs no MkDocs; checking the
+`glimmer:` options does, because they are checked by the plugin's own config classes (one set
+of rules for `glimmer` and `mkdocs build`). That import happens inside `load_settings` only,
+so importing this module (as every core stage does) never pulls MkDocs in.
 """
 
 from __future__ import annotations
@@ -17,7 +20,13 @@ CARD_FORMATS = ("og", "square", "portrait", "story")
 
 
 class SettingsError(ValueError):
-    """A setting in mkdocs.yml is wrong; the message says which and how to fix it."""
+    """A setting in mkdocs.yml is wrong; the message says which and how to fix it.
+
+    `problems` holds one line per problem when several were found at once."""
+
+    def __init__(self, message: str, problems: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.problems = problems or [message]
 
 
 @dataclass(frozen=True)
@@ -65,16 +74,52 @@ _TolerantLoader.add_multi_constructor("", _unknown_tag)
 
 
 def read_mkdocs_yml(path: Path) -> dict[str, Any]:
-    with path.open(encoding="utf-8") as fh:
-        data = yaml.load(fh, Loader=_TolerantLoader)
+    try:
+        with path.open(encoding="utf-8") as fh:
+            data = yaml.load(fh, Loader=_TolerantLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{path.name}:{mark.line + 1}" if mark else path.name
+        reason = getattr(exc, "problem", None) or "it cannot be read"
+        raise SettingsError(f"{where}: mkdocs.yml is not valid YAML ({reason})") from exc
+    except UnicodeDecodeError as exc:
+        raise SettingsError(f"{path.name}: mkdocs.yml is not UTF-8 text") from exc
     return data if isinstance(data, dict) else {}
 
 
+def option_line(path: Path, keys: tuple[str, ...]) -> int | None:
+    """The 1-based line in mkdocs.yml where `keys` (e.g. plugins, glimmer, feed_items) is set.
+
+    `plugins` may be a list of names and one-key mappings or a mapping; either is followed."""
+    try:
+        node = yaml.compose(path.read_text(encoding="utf-8"), Loader=_TolerantLoader)
+    except (OSError, yaml.YAMLError, UnicodeDecodeError):
+        return None
+    line = None
+    for key in keys:
+        if isinstance(node, yaml.SequenceNode):  # plugins: [- search, - glimmer: {...}]
+            node = next((v for item in node.value if isinstance(item, yaml.MappingNode)
+                         for k, v in item.value if k.value == key), None)
+            if node is None:
+                return line
+            continue
+        if not isinstance(node, yaml.MappingNode):
+            return line
+        found = next(((k, v) for k, v in node.value if k.value == key), None)
+        if found is None:
+            return line
+        line = found[0].start_mark.line + 1
+        node = found[1]
+    return line
+
+
 def plugin_options(config: dict[str, Any]) -> dict[str, Any]:
-    """The `glimmer` plugin's options from a raw mkdocs.yml mapping."""
-    for item in config.get("plugins") or []:
-        if isinstance(item, dict) and "glimmer" in item:
-            return dict(item["glimmer"] or {})
+    """The `glimmer` plugin's options from a raw mkdocs.yml mapping (list or mapping form)."""
+    plugins = config.get("plugins") or []
+    items = [plugins] if isinstance(plugins, dict) else plugins
+    for item in items if isinstance(items, list) else []:
+        if isinstance(item, dict) and isinstance(item.get("glimmer"), dict):
+            return dict(item["glimmer"])
     return {}
 
 
@@ -125,7 +170,18 @@ def find_config(path: str | Path) -> Path:
     return config.resolve()
 
 
-def load_settings(config_file: Path) -> Settings:
-    """Settings for the CLI: the same mkdocs.yml the plugin reads."""
+def load_settings(config_file: Path, *, publishing: bool = False) -> Settings:
+    """Settings for the CLI: the same mkdocs.yml the plugin reads, checked by the same rules.
+
+    Every problem is collected first and raised together in one SettingsError. `publishing`
+    (validate, build) also asks for site_url, which feeds and the cards' links need."""
+    from .plugin.config import check_options, site_problems  # imports MkDocs: see top
+
     config = read_mkdocs_yml(config_file)
-    return settings_from_config(config, plugin_options(config), config_file.parent.resolve())
+    raw = plugin_options(config)
+    problems = check_options(raw, config_file)
+    if publishing:
+        problems += site_problems(config.get("site_url"), config_file)
+    if problems:
+        raise SettingsError("\n".join(problems), problems)
+    return settings_from_config(config, raw, config_file.parent.resolve())

@@ -24,7 +24,7 @@ from ..markup import sanitize
 from ..problems import render
 from ..settings import Settings, SettingsError, settings_from_config
 from . import head, pages
-from .config import GlimmerConfig
+from .config import GlimmerConfig, check_options, site_problems
 from .labels import labels_for
 
 log = logging.getLogger("mkdocs.plugins.glimmer")
@@ -45,6 +45,18 @@ class GlimmerPlugin(BasePlugin[GlimmerConfig]):
         self.position: dict[str, int] = {}  # slug -> index in the newest-first journal
         self.newest_in_tag: dict[str, Entry] = {}
         self.labels = labels_for("en")
+        self.config_problems: list[str] = []
+
+    def load_config(self, options, config_file_path=None):
+        """Our options' problems are kept and reported by `on_config` in our own words.
+
+        MkDocs would only warn about an unknown option; here it stops the build, with a
+        guess, exactly as `glimmer` reports it (the same classes check both)."""
+        _, warnings = super().load_config(options, config_file_path)
+        path = Path(config_file_path) if config_file_path else None
+        self.config_problems = check_options(options, path)
+        rest = [(k, m) for k, m in warnings if not m.startswith("Unrecognised configuration")]
+        return [], rest
 
     # ------------------------------------------------------------ setup
 
@@ -53,6 +65,12 @@ class GlimmerPlugin(BasePlugin[GlimmerConfig]):
         self.serving = command == "serve"
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        config_file = Path(config.config_file_path) if config.config_file_path else None
+        problems = list(self.config_problems)
+        if not self.serving:  # `mkdocs serve` sets site_url to its own address
+            problems += site_problems(config.site_url, config_file)
+        if problems:  # before any card is drawn (cards come in on_files)
+            raise PluginError("\n".join(problems))
         root = Path(config.config_file_path or "mkdocs.yml").resolve().parent
         plain = {
             "site_name": config.site_name,

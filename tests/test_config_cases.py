@@ -1,0 +1,100 @@
+"""Every mistake in mkdocs.yml gets the same clear lines from `glimmer` and from `mkdocs build`.
+
+Each `tests/config/cases/<case>.yml` is a journal's mkdocs.yml with a mistake in it; beside it,
+`<case>.txt` holds exactly the problem lines both entry points must print (one per problem,
+`mkdocs.yml:LINE: where: what`). Both must stop before any card is drawn, exit 1 or 2, and
+never print a traceback. Regenerate after an intended change with
+`GLIMMER_REGOLD=1 .venv/bin/pytest tests/test_config_cases.py` and read the diff.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+CASES = Path(__file__).resolve().parent / "config" / "cases"
+ENTRY = "---\ntitle: Sun on the kettle\ndate: 2026-03-14\n---\nSteam and light.\n"
+MKDOCS_PREFIX = "ERROR   -  "
+
+
+def cases() -> list[str]:
+    return sorted(p.stem for p in CASES.glob("*.yml"))
+
+
+def journal_with(tmp_path: Path, case: str) -> Path:
+    (tmp_path / "entries").mkdir()
+    (tmp_path / "entries" / "2026-03-14-kettle.md").write_text(ENTRY, encoding="utf-8")
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "mkdocs.yml").write_text((CASES / f"{case}.yml").read_text(encoding="utf-8"),
+                                         encoding="utf-8")
+    return tmp_path
+
+
+def run(root: Path, *command: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "NO_COLOR": "1"}
+    env.pop("GITHUB_ACTIONS", None)
+    return subprocess.run([sys.executable, "-m", *command], cwd=root, env=env,
+                          capture_output=True, text=True, timeout=120)
+
+
+def glimmer_lines(result: subprocess.CompletedProcess) -> list[str]:
+    return [line.removeprefix("glimmer: ") for line in result.stderr.splitlines()]
+
+
+def mkdocs_lines(result: subprocess.CompletedProcess) -> list[str]:
+    """The plugin's message: the ERROR line and the lines that continue it."""
+    lines = result.stderr.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith(MKDOCS_PREFIX))
+    block = [lines[start].removeprefix(MKDOCS_PREFIX)]
+    for line in lines[start + 1:]:
+        if not line.strip():
+            break
+        block.append(line)
+    return block
+
+
+def assert_nothing_drawn(root: Path) -> None:
+    assert not (root / ".cache").exists(), "cards were drawn before the settings were checked"
+    assert not any((root / "site").glob("cards/*")) if (root / "site").exists() else True
+
+
+@pytest.mark.parametrize("case", cases())
+def test_glimmer_and_mkdocs_build_report_the_same_lines(case, tmp_path):
+    root = journal_with(tmp_path, case)
+    golden = CASES / f"{case}.txt"
+
+    glimmer = run(root, "glimmer_publish", "build")
+    assert glimmer.returncode == 2, glimmer.stderr
+    assert "Traceback" not in glimmer.stderr + glimmer.stdout
+    got = glimmer_lines(glimmer)
+    assert_nothing_drawn(root)
+
+    if os.environ.get("GLIMMER_REGOLD"):
+        golden.write_text("\n".join(got) + "\n", encoding="utf-8")
+    assert got == golden.read_text(encoding="utf-8").splitlines()
+
+    validate = run(root, "glimmer_publish", "validate")
+    assert (validate.returncode, glimmer_lines(validate)) == (2, got)
+
+    mkdocs = run(root, "mkdocs", "build")
+    assert mkdocs.returncode == 1
+    assert "Traceback" not in mkdocs.stderr + mkdocs.stdout
+    assert mkdocs_lines(mkdocs) == got
+    assert_nothing_drawn(root)
+
+
+def test_every_case_has_its_golden_file():
+    assert cases() and all((CASES / f"{c}.txt").is_file() for c in cases())
+
+
+def test_a_correct_config_passes_both(tmp_path):
+    """The check must not refuse what is right (else every case above could pass by luck)."""
+    root = journal_with(tmp_path, "unknown-option")
+    text = (root / "mkdocs.yml").read_text(encoding="utf-8").replace("feed_item:", "feed_items:")
+    (root / "mkdocs.yml").write_text(text, encoding="utf-8")
+    validate = run(root, "glimmer_publish", "validate")
+    assert validate.returncode == 0, validate.stderr
