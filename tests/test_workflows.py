@@ -180,3 +180,12 @@ def test_pre_commit_hook_stops_a_broken_entry_from_being_committed(tmp_path):
     assert blocked.returncode == 1, blocked.stdout + blocked.stderr
     assert "Failed" in blocked.stdout
     assert "entries/2026/2026-11-01-colon.md:2:" in blocked.stdout
+
+
+def test_tests_workflow_runs_on_linux_macos_and_windows():
+    jobs = load(TESTS_YML)["jobs"]
+    assert jobs["suite"]["runs-on"] == "ubuntu-latest" and "container" in jobs["suite"]
+    portable = jobs["portable"]
+    assert set(portable["strategy"]["matrix"]["os"]) == {"macos-latest", "windows-latest"}
+    (pytest_run,) = [s["run"] for s in portable["steps"] if "pytest" in s.get("run", "")]
+    assert "--ignore=tests/browser" in pytest_run
