@@ -26,6 +26,7 @@ from ..settings import Settings, SettingsError, settings_from_config
 from . import head, pages
 from .config import GlimmerConfig, check_options, site_problems
 from .labels import labels_for
+from .theme import search_path
 
 log = logging.getLogger("mkdocs.plugins.glimmer")
 THEME_CSS = "assets/glimmer.css"
@@ -84,6 +85,8 @@ class GlimmerPlugin(BasePlugin[GlimmerConfig]):
         except SettingsError as exc:
             raise PluginError(str(exc)) from exc
         self.labels = labels_for(self.settings.language)
+        # Our templates and assets sit right behind the journal's own overrides.
+        config.theme.dirs[:] = search_path(config.theme.dirs, config.theme.custom_dir)
         # The share panel, random page and palettes need these on every site, whatever
         # the rest of mkdocs.yml says.
         if THEME_CSS not in config.extra_css:
