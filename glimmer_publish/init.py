@@ -91,6 +91,7 @@ def machine_timezone() -> str:
     try:
         import tzlocal
 
+        tzlocal.reload_localzone()  # it caches the first answer; TZ may have changed since
         name = tzlocal.get_localzone_name() or "UTC"
         ZoneInfo(name)
     except (ImportError, ZoneInfoNotFoundError, ValueError, OSError, LookupError):
