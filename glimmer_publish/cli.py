@@ -103,7 +103,17 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _never_fail_on_output() -> None:
+    """A Windows console or pipe in a legacy code page cannot show every script: print
+    what it can and escape the rest, instead of a UnicodeEncodeError traceback."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")
+
+
 def main(argv: list[str] | None = None) -> int:
+    _never_fail_on_output()
     parser = build_parser()
     args = parser.parse_args(argv)
     try:

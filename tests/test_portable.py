@@ -5,6 +5,7 @@ The tests workflow runs this file on all three systems; here it runs on Linux.
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import time
@@ -78,3 +79,18 @@ def test_windows_and_old_mac_line_endings_read_like_unix(journal):
     assert loaded.problems == []
     assert len({(e.title, e.tags, e.body.strip()) for e in loaded.entries}) == 1
     assert all("\r" not in e.body for e in loaded.entries)
+
+
+def test_a_console_that_cannot_show_a_script_gets_escapes_not_a_traceback(journal):
+    """Windows pipes default to a legacy code page (cp1252); ASCII is the harshest case."""
+    (journal.root / "mkdocs.yml").write_text(
+        "site_name: T\nsite_url: https://example.org/\nplugins:\n  - glimmer\n")
+    journal.write("2026-03-14-مرحبا.md", "---\ntitle: صباح\ndate: 2026-03-14\nمزاج: x\n---\n")
+    env = {**os.environ, "PYTHONIOENCODING": "ascii", "PYTHONUTF8": "0"}
+    env.pop("GITHUB_ACTIONS", None)
+    result = subprocess.run([sys.executable, "-m", "glimmer_publish", "validate"],
+                            cwd=journal.root, env=env, capture_output=True, timeout=60)
+    out = result.stdout.decode("ascii") + result.stderr.decode("ascii")
+    assert result.returncode == 1, out
+    assert "Traceback" not in out
+    assert "unknown field '\\u0645\\u0632\\u0627\\u062c'" in out
