@@ -204,3 +204,15 @@ def test_a_journal_overriding_the_entry_template_sees_its_change(tmp_path):
     assert "Diesen Glimmer teilen" not in home.text_content()
     assert page(site, "archive/").xpath("string(//h1)") == "Archiv"
     assert page(site, f"glimmers/{SLUG}/").xpath("//article[@class='my-glimmer']")
+
+
+def test_the_cli_reads_bodies_with_the_same_extensions(site):
+    """`glimmer cards`/`validate` read mkdocs.yml themselves: same excerpt as the feeds."""
+    from glimmer_publish.entries import load_journal
+    from glimmer_publish.settings import load_settings
+
+    settings = load_settings(site.parent / "mkdocs.yml")
+    assert "footnotes" in settings.markdown_extensions
+    assert settings.markdown_configs["toc"] == {"permalink": True}
+    notes = next(e for e in load_journal(settings).entries if e.slug == SLUG)
+    assert notes.excerpt == "The kettle sang. Then it stopped."
