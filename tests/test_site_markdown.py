@@ -14,6 +14,9 @@ from glimmer_testing import TmpJournal
 from lxml import etree
 from lxml import html as lxml_html
 
+from glimmer_publish.entries import load_journal
+from glimmer_publish.settings import load_settings
+
 CONFIG = """\
 site_name: Pipeline Journal
 site_url: https://example.org/journal/
@@ -208,9 +211,6 @@ def test_a_journal_overriding_the_entry_template_sees_its_change(tmp_path):
 
 def test_the_cli_reads_bodies_with_the_same_extensions(site):
     """`glimmer cards`/`validate` read mkdocs.yml themselves: same excerpt as the feeds."""
-    from glimmer_publish.entries import load_journal
-    from glimmer_publish.settings import load_settings
-
     settings = load_settings(site.parent / "mkdocs.yml")
     assert "footnotes" in settings.markdown_extensions
     assert settings.markdown_configs["toc"] == {"permalink": True}
