@@ -218,3 +218,17 @@ def test_the_cli_reads_bodies_with_the_same_extensions(site):
     assert settings.markdown_configs["toc"] == {"permalink": True}
     notes = next(e for e in load_journal(settings).entries if e.slug == SLUG)
     assert notes.excerpt == "The kettle sang. Then it stopped."
+
+
+def test_a_broken_override_is_named_in_one_line_not_a_traceback(tmp_path):
+    root = tmp_path
+    TmpJournal(root).entry("2026-03-14-kettle.md", "Kettle", "2026-03-14", "Steam.")
+    (root / "mkdocs.yml").write_text(CONFIG.format(language="en"), "utf-8")
+    (root / "docs").mkdir()
+    (root / "theme" / "glimmer").mkdir(parents=True)
+    (root / "theme" / "glimmer" / "entry.html").write_text("<h1>{{ entry.title }\n", "utf-8")
+    done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q"], cwd=root,
+                          capture_output=True, text=True)
+    assert done.returncode != 0
+    assert "entry.html:1:" in done.stderr and "custom_dir" in done.stderr
+    assert "Traceback" not in done.stderr
