@@ -168,6 +168,8 @@ def load_journal(
     include_drafts: bool = False,
 ) -> Journal:
     """Load and validate entries; only publishable ones come back in `entries`."""
+    # Excerpts and alt text are read from bodies rendered with the journal's own extensions.
+    markup.configure(settings.markdown_extensions, settings.markdown_configs)
     files = list(paths) if paths is not None else find_entry_files(settings.entries_dir)
     problems: list[Problem] = []
     loaded: list[Entry] = []

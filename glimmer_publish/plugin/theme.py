@@ -10,6 +10,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+import jinja2
+
+from .labels import translations
+
 THEME_DIR = Path(__file__).resolve().parent.parent / "theme"
 
 
@@ -22,3 +26,19 @@ def search_path(dirs: Sequence[str], custom_dir: str | None) -> list[str]:
         custom = Path(custom_dir).resolve()
         at = next((i + 1 for i, d in enumerate(rest) if Path(d).resolve() == custom), 0)
     return [*rest[:at], ours, *rest[at:]]
+
+
+def page_templates(dirs: Sequence[str], language: str) -> jinja2.Environment:
+    """The Jinja environment our page templates are drawn with: the same search path as
+    the theme (so `custom_dir` overrides them), escaping on, words from the gettext catalog
+    of the site's language."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(list(dirs)),
+        autoescape=True,
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    env.install_gettext_translations(translations(language), newstyle=True)  # type: ignore[attr-defined]
+    return env
