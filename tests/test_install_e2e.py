@@ -71,11 +71,17 @@ def test_the_built_wheel_makes_a_journal_and_its_site_without_network(tmp_path):
     made = [p for p in journal.rglob("*") if p.is_file()]
     assert sum(p.stat().st_size for p in made) < 100_000
 
-    # A theme override, the way a journal changes a template: custom_dir in front of ours.
-    (journal / "overrides").mkdir()
-    (journal / "overrides" / "404.html").write_text(
-        '{% extends "main.html" %}{% block content %}<h1>Lost, gently (override)</h1>'
-        "{% endblock %}", encoding="utf-8")
+    # A theme override, the way a journal changes a page: the packaged entry template,
+    # copied into custom_dir and changed, wins over the package's own.
+    packaged = Path(run(python, "-c", "import glimmer_publish, pathlib; print(pathlib.Path("
+                        "glimmer_publish.__file__).parent / 'theme' / 'glimmer' / 'entry.html')")
+                    .stdout.strip())
+    assert packaged.is_relative_to(venv)
+    override = journal / "overrides" / "glimmer" / "entry.html"
+    override.parent.mkdir(parents=True)
+    marker = '<p class="my-own-line">Noticed with care.</p>'
+    override.write_text(packaged.read_text(encoding="utf-8").replace(
+        "</article>", marker + "\n</article>"), encoding="utf-8")
     config = journal / "mkdocs.yml"
     config.write_text(config.read_text(encoding="utf-8").replace(
         "  # custom_dir: overrides", "  custom_dir: overrides"), encoding="utf-8")
@@ -94,4 +100,5 @@ def test_the_built_wheel_makes_a_journal_and_its_site_without_network(tmp_path):
     with Image.open(site_dir / "cards" / slug / "og.png") as card:
         assert card.size == (1200, 630)
     assert (site_dir / "assets" / "glimmer.css").is_file()  # the theme came with the wheel
-    assert "Lost, gently (override)" in (site_dir / "404.html").read_text(encoding="utf-8")
+    page = (site_dir / "glimmers" / slug / "index.html").read_text(encoding="utf-8")
+    assert marker in page and "Warm bread" in page
