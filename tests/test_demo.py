@@ -20,7 +20,8 @@ REPO = Path(__file__).resolve().parent.parent
 DEMO = Answers(site_name="Small Glimmers", author="A glimmer keeper",
                site_url="https://example.github.io/journal/", timezone="Europe/London",
                language="en", handle="", public=True,
-               journal_id="6f3c2b1e-8d4a-4c57-9e21-3b7f0a5d9c84")
+               # The sample's id, the same as identity.TEMPLATE_JOURNAL_ID on branch privacy.
+               journal_id="6f1c2a9e-3d4b-4e8a-9c57-2b1f0d8e7a43")
 
 # (starter text, demo text, why)
 MKDOCS_DIFFERENCES = [
