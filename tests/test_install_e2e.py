@@ -50,6 +50,10 @@ def test_the_built_wheel_makes_a_journal_and_its_site_without_network(tmp_path):
                  "glimmer_publish/starter/dependencies.txt"):
         assert part in names, f"{part} is missing from the wheel"
     assert not any(n.startswith(("tests/", "benchmarks/")) for n in names)
+    package = REPO / "glimmer_publish"
+    shipped = {p.relative_to(REPO).as_posix() for p in package.rglob("*")
+               if p.is_file() and "__pycache__" not in p.parts}
+    assert shipped - set(names) == set(), "package files the package-data globs leave out"
 
     venv = tmp_path / "venv"
     run(sys.executable, "-m", "venv", "--without-pip", venv)
