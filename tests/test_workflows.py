@@ -189,3 +189,13 @@ def test_tests_workflow_runs_on_linux_macos_and_windows():
     assert set(portable["strategy"]["matrix"]["os"]) == {"macos-latest", "windows-latest"}
     (pytest_run,) = [s["run"] for s in portable["steps"] if "pytest" in s.get("run", "")]
     assert "--ignore=tests/browser" in pytest_run
+
+
+def test_the_workflow_glimmer_init_writes_passes_every_linter(tmp_path, linters_ready):
+    """Journals get their publish workflow from `glimmer init`: it must lint as clean as ours."""
+    from glimmer_publish.cli import main
+
+    root = tmp_path / "journal"
+    assert main(["init", str(root), "--yes", "--hashes-from", str(tmp_path)]) == 0
+    findings = lint.all_findings([root / ".github" / "workflows" / "publish.yml"])
+    assert findings == [], "\n".join(map(str, findings))
