@@ -90,6 +90,14 @@ def test_the_built_wheel_makes_a_journal_and_its_site_without_network(tmp_path):
     config.write_text(config.read_text(encoding="utf-8").replace(
         "  # custom_dir: overrides", "  custom_dir: overrides"), encoding="utf-8")
 
+    # The changelog ships inside the package: upgrade tells what changed, from the wheel alone.
+    for name in ("requirements.in", "requirements.txt"):
+        pins = journal / name
+        pins.write_text(pins.read_text().replace(f"=={__version__}", "==0.1.0"))
+    upgraded = run(glimmer, "upgrade", "--hashes-from", dist, cwd=journal).stdout
+    assert f"0.1.0 -> {__version__}" in upgraded and f"## [{__version__}]" in upgraded
+    assert f"glimmer-publish=={__version__}" in (journal / "requirements.in").read_text()
+
     new = run(glimmer, "new", "Warm bread", "--tags", "home", cwd=journal)
     slug = Path(new.stdout.strip()).stem
     run(glimmer, "build", cwd=journal)
