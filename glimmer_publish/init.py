@@ -308,9 +308,9 @@ def cmd_init(args) -> int:
         return 1
     for path in written:
         print(path)
+    go = "" if root.resolve() == Path.cwd().resolve() else f"  cd {root}\n"
     print(f"\nA new journal in {root} (Glimmer Publish {__version__}). Next:\n"
-          f"  cd {root}\n  glimmer serve      # look at it at http://127.0.0.1:8000/",
-          file=sys.stderr)
+          f"{go}  glimmer serve      # look at it at http://127.0.0.1:8000/", file=sys.stderr)
     if not hashes:
         print(f"note: no hashes for {PACKAGE} {__version__} were found (PyPI could not be "
               "reached or does not have it); the publish workflow needs them: run "

@@ -177,6 +177,13 @@ def test_a_bad_flag_is_refused_with_what_would_be_right(tmp_path, dist, capsys, 
     assert not root.exists() or not any(root.iterdir())
 
 
+def test_a_private_journal_is_told_what_private_means(tmp_path, dist):
+    code, root = init(tmp_path, dist, "--private")
+    assert code == 0
+    readme = (root / "README.md").read_text()
+    assert "**private** repository" in readme and "**public**" not in readme
+
+
 def test_questions_are_asked_again_until_the_answer_works(tmp_path, capsys):
     answers = iter(["", "Ana", "https://ana.github.io/j/", "Mars/Base", "Asia/Tokyo", "",
                     "", "no"])
