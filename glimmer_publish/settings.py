@@ -112,14 +112,13 @@ def option_line(path: Path, keys: tuple[str, ...]) -> int | None:
     line = None
     for key in keys:
         if isinstance(node, yaml.SequenceNode):  # plugins: [- search, - glimmer: {...}]
-            node = next((v for item in node.value if isinstance(item, yaml.MappingNode)
-                         for k, v in item.value if k.value == key), None)
-            if node is None:
-                return line
-            continue
-        if not isinstance(node, yaml.MappingNode):
+            pairs = [(k, v) for item in node.value if isinstance(item, yaml.MappingNode)
+                     for k, v in item.value]
+        elif isinstance(node, yaml.MappingNode):
+            pairs = list(node.value)
+        else:
             return line
-        found = next(((k, v) for k, v in node.value if k.value == key), None)
+        found = next(((k, v) for k, v in pairs if k.value == key), None)
         if found is None:
             return line
         line = found[0].start_mark.line + 1
@@ -187,6 +186,21 @@ def find_config(path: str | Path) -> Path:
     return config.resolve()
 
 
+def _options_shape(config: dict[str, Any], config_file: Path) -> list[str]:
+    """`- glimmer: lots` (options that are not a mapping) is one problem, not silence."""
+    plugins = config.get("plugins") or []
+    items = [plugins] if isinstance(plugins, dict) else plugins
+    for item in items if isinstance(items, list) else []:
+        if isinstance(item, dict) and "glimmer" in item:
+            value = item["glimmer"]
+            if value is not None and not isinstance(value, dict):
+                line = option_line(config_file, ("plugins", "glimmer"))
+                where = f"{config_file.name}:{line}" if line else config_file.name
+                return [f"{where}: plugins.glimmer: should be a group of options, one per "
+                        f"line below it (like timezone: Europe/Berlin), not {value!r}"]
+    return []
+
+
 def load_settings(config_file: Path, *, publishing: bool = False) -> Settings:
     """Settings for the CLI: the same mkdocs.yml the plugin reads, checked by the same rules.
 
@@ -196,7 +210,7 @@ def load_settings(config_file: Path, *, publishing: bool = False) -> Settings:
 
     config = read_mkdocs_yml(config_file)
     raw = plugin_options(config)
-    problems = check_options(raw, config_file)
+    problems = _options_shape(config, config_file) or check_options(raw, config_file)
     if publishing:
         problems += site_problems(config.get("site_url"), config_file)
     if problems:

@@ -98,3 +98,28 @@ def test_a_correct_config_passes_both(tmp_path):
     (root / "mkdocs.yml").write_text(text, encoding="utf-8")
     validate = run(root, "glimmer_publish", "validate")
     assert validate.returncode == 0, validate.stderr
+
+
+def test_mistakes_mkdocs_reports_in_its_own_words_never_end_in_a_traceback(tmp_path):
+    """Broken YAML and options that are not a mapping: MkDocs stops before our plugin
+    runs (its own message), glimmer names the line; neither prints a traceback."""
+    cases = {
+        "options-not-a-mapping": ("site_name: T\nsite_url: https://example.org/\ntheme:\n"
+                                  "  name: material\nplugins:\n  - glimmer: lots\n",
+                                  "mkdocs.yml:6: plugins.glimmer: should be a group of options"),
+        "broken-yaml": ("site_name: T\nsite_url: https://example.org/\nplugins:\n"
+                        "  - glimmer:\n      feed_items: [\n",
+                        "mkdocs.yml:6: mkdocs.yml is not valid YAML"),
+    }
+    for name, (text, expected) in cases.items():
+        root = tmp_path / name
+        root.mkdir()
+        (root / "entries").mkdir()
+        (root / "docs").mkdir()
+        (root / "mkdocs.yml").write_text(text, encoding="utf-8")
+        glimmer = run(root, "glimmer_publish", "validate")
+        assert glimmer.returncode == 2 and glimmer_lines(glimmer)[0].startswith(expected), \
+            glimmer.stderr
+        mkdocs = run(root, "mkdocs", "build")
+        assert mkdocs.returncode == 1
+        assert "Traceback" not in glimmer.stderr + mkdocs.stderr + mkdocs.stdout
