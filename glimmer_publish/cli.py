@@ -16,15 +16,15 @@ from .settings import Settings, SettingsError, find_config, load_settings
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
 
-def _settings(args: argparse.Namespace) -> Settings:
-    return load_settings(find_config(args.config))
+def _settings(args: argparse.Namespace, *, publishing: bool = False) -> Settings:
+    return load_settings(find_config(args.config), publishing=publishing)
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
     from .publishing import PhotoCheck, check_publishing, photo_and_id_warnings, refusal_message
 
     config_file = find_config(args.config)
-    settings = load_settings(config_file)
+    settings = load_settings(config_file, publishing=True)
     paths = None
     if args.paths:
         from .entries import find_entry_files
@@ -135,7 +135,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_new)
 
     for name, module in (("build", "build"), ("serve", "build"), ("cards", "cards.command"),
-                         ("photos", "photo_command"), ("id", "identity")):
+                         ("photos", "photo_command"), ("id", "identity"),
+                         ("init", "init"), ("upgrade", "upgrade")):
         try:
             mod = __import__(f"glimmer_publish.{module}", fromlist=["add_parser"])
         except ImportError:
@@ -146,13 +147,24 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _never_fail_on_output() -> None:
+    """A Windows console or pipe in a legacy code page cannot show every script: print
+    what it can and escape the rest, instead of a UnicodeEncodeError traceback."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")
+
+
 def main(argv: list[str] | None = None) -> int:
+    _never_fail_on_output()
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
         return args.func(args)
     except SettingsError as exc:
-        print(f"glimmer: {exc}", file=sys.stderr)
+        for problem in exc.problems:
+            print(f"glimmer: {problem}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         print("glimmer: stopped; nothing was changed", file=sys.stderr)

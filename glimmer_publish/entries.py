@@ -196,6 +196,8 @@ def load_journal(
     `drafts_folder` (the preview only) also reads entries/_drafts/, which git ignores, so a
     half-written glimmer can stay on the writer's machine; its entries count as drafts.
     """
+    # Excerpts and alt text are read from bodies rendered with the journal's own extensions.
+    markup.configure(settings.markdown_extensions, settings.markdown_configs)
     files = list(paths) if paths is not None else find_entry_files(settings.entries_dir)
     local = (find_entry_files(settings.entries_dir / DRAFTS_FOLDER)
              if drafts_folder and paths is None else [])

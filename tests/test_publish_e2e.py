@@ -27,7 +27,8 @@ from glimmer_publish.entries import slugify
 
 REPO = Path(__file__).resolve().parent.parent
 PUBLISH = REPO / ".github" / "workflows" / "publish.yml"
-INSTALL, VALIDATE, BUILD = "Install glimmer", "Validate entries", "Build the site, cards and feeds"
+INSTALL = "Install Glimmer Publish (built from this checkout)"
+VALIDATE, BUILD = "Validate entries", "Build the site, cards and feeds"
 GUARD = "Check that a public repository holds nothing private"
 COLLECT = "Collect the cards of new and changed glimmers"
 TITLE = "Frost ferns on the bathroom window"

@@ -222,3 +222,22 @@ def test_both_publish_workflows_refuse_secrets_before_building_and_only_one_depl
         assert names.index(guard) < names.index("Build the site, cards and feeds"), path.name
     publish = load(PUBLISH)["jobs"]["deploy"]["if"]
     assert publish.endswith("&& vars.PUBLIC_SITE_REPOSITORY == ''")
+
+
+def test_tests_workflow_runs_on_linux_macos_and_windows():
+    jobs = load(TESTS_YML)["jobs"]
+    assert jobs["suite"]["runs-on"] == "ubuntu-latest" and "container" in jobs["suite"]
+    portable = jobs["portable"]
+    assert set(portable["strategy"]["matrix"]["os"]) == {"macos-latest", "windows-latest"}
+    (pytest_run,) = [s["run"] for s in portable["steps"] if "pytest" in s.get("run", "")]
+    assert "--ignore=tests/browser" in pytest_run
+
+
+def test_the_workflow_glimmer_init_writes_passes_every_linter(tmp_path, linters_ready):
+    """Journals get their publish workflow from `glimmer init`: it must lint as clean as ours."""
+    from glimmer_publish.cli import main
+
+    root = tmp_path / "journal"
+    assert main(["init", str(root), "--yes", "--hashes-from", str(tmp_path)]) == 0
+    findings = lint.all_findings([root / ".github" / "workflows" / "publish.yml"])
+    assert findings == [], "\n".join(map(str, findings))
