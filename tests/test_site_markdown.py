@@ -29,6 +29,7 @@ plugins:
   - search
   - glimmer:
       card_formats: [og]
+      cache_dir: {cache}
 markdown_extensions:
   - footnotes
   - admonition
@@ -57,9 +58,20 @@ SLUG = "2026-03-14-notes"
 PAGE = f"https://example.org/journal/glimmers/{SLUG}/"
 
 
-def build_journal(root: Path, language: str = "en", override: str | None = None) -> Path:
+@pytest.fixture(scope="module")
+def card_cache(tmp_path_factory) -> Path:
+    """One card cache for every build here (same entries, same cards): cards are not tested."""
+    return tmp_path_factory.mktemp("pipeline-cards")
+
+
+def config_text(cache: Path, language: str = "en") -> str:
+    return CONFIG.format(language=language, cache=json.dumps(str(cache)))
+
+
+def build_journal(root: Path, cache: Path, language: str = "en",
+                  override: str | None = None) -> Path:
     journal = TmpJournal(root)
-    (root / "mkdocs.yml").write_text(CONFIG.format(language=language), "utf-8")
+    (root / "mkdocs.yml").write_text(config_text(cache, language), "utf-8")
     (root / "docs").mkdir()
     (root / "theme" / "glimmer").mkdir(parents=True)
     if override:
@@ -76,8 +88,8 @@ def build_journal(root: Path, language: str = "en", override: str | None = None)
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Path:
-    return build_journal(tmp_path_factory.mktemp("pipeline"))
+def site(tmp_path_factory, card_cache) -> Path:
+    return build_journal(tmp_path_factory.mktemp("pipeline"), card_cache)
 
 
 def page(site: Path, url: str):
@@ -194,10 +206,10 @@ def test_feed_items_carry_their_own_language(site):
 # ------------------------------------------------------------------ themes and languages
 
 
-def test_a_journal_overriding_the_entry_template_sees_its_change(tmp_path):
+def test_a_journal_overriding_the_entry_template_sees_its_change(tmp_path, card_cache):
     override = ('<article class="my-glimmer"><h1>{{ entry.title }}</h1>'
                 "<p>{{ _('Felt') }}: {{ entry.felt }}</p>{{ body | safe }}</article>")
-    site = build_journal(tmp_path, language="de", override=override)
+    site = build_journal(tmp_path, card_cache, language="de", override=override)
     doc = page(site, "glimmers/2026-03-15-shams/")
     mine = doc.xpath("//article[@class='my-glimmer']")
     assert len(mine) == 1 and not doc.xpath("//article[@class='glimmer-entry']")
@@ -208,7 +220,12 @@ def test_a_journal_overriding_the_entry_template_sees_its_change(tmp_path):
     assert home.xpath("//ol[@class='glimmer-stream']")
     assert "Diesen Glimmer teilen" not in home.text_content()
     assert page(site, "archive/").xpath("string(//h1)") == "Archiv"
-    assert page(site, f"glimmers/{SLUG}/").xpath("//article[@class='my-glimmer']")
+    notes = page(site, f"glimmers/{SLUG}/")
+    assert notes.xpath("//article[@class='my-glimmer']")
+    # What the extensions write into a body speaks the site's language too.
+    assert notes.xpath("//a[@class='footnote-backref']/@title") == [
+        "Zurück zur Fußnote 1 im Text"]
+    assert notes.xpath("//a[@class='headerlink']/@title") == ["Dauerhafter Link"]
 
 
 def test_the_cli_reads_bodies_with_the_same_extensions(site):
@@ -220,10 +237,10 @@ def test_the_cli_reads_bodies_with_the_same_extensions(site):
     assert notes.excerpt == "The kettle sang. Then it stopped."
 
 
-def test_a_broken_override_is_named_in_one_line_not_a_traceback(tmp_path):
+def test_a_broken_override_is_named_in_one_line_not_a_traceback(tmp_path, card_cache):
     root = tmp_path
     TmpJournal(root).entry("2026-03-14-kettle.md", "Kettle", "2026-03-14", "Steam.")
-    (root / "mkdocs.yml").write_text(CONFIG.format(language="en"), "utf-8")
+    (root / "mkdocs.yml").write_text(config_text(card_cache), "utf-8")
     (root / "docs").mkdir()
     (root / "theme" / "glimmer").mkdir(parents=True)
     (root / "theme" / "glimmer" / "entry.html").write_text("<h1>{{ entry.title }\n", "utf-8")
