@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import fcntl
 import filecmp
 import logging
 import os
@@ -18,8 +17,11 @@ import sys
 import time
 from pathlib import Path
 
+from filelock import FileLock
+
 from .cli import EXIT_OK, EXIT_PROBLEMS
 from .entries import load_journal
+from .identity import journal_id_problem
 from .problems import render
 from .settings import find_config, load_settings, read_mkdocs_yml
 
@@ -85,22 +87,23 @@ def keep_unchanged(new: Path, site: Path) -> int:
 
 
 @contextlib.contextmanager
-def _swap_lock(lock: Path):
-    """One swap at a time: two builds finishing together must not interleave renames."""
+def swap_lock(lock: Path, timeout: float = -1):
+    """One swap at a time: two builds finishing together must not interleave renames.
+
+    An operating-system lock (flock on Linux and macOS, msvcrt on Windows, both through
+    `filelock`) rather than a marker file: the system drops it when a build is killed, so a
+    lock file left behind is never stale and never blocks the next build. `timeout` (seconds,
+    -1 waits for ever) raises filelock.Timeout when another build keeps the lock."""
     lock.parent.mkdir(parents=True, exist_ok=True)
-    with lock.open("a") as fh:
-        fcntl.flock(fh, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
+    with FileLock(lock, timeout=timeout):
+        yield
 
 
 def swap_in(new: Path, site: Path, lock: Path) -> None:
     """Replace `site` by `new` with renames only, so readers never see half a site.
 
     `lock` is a file in the cache folder (out of the way, and never published)."""
-    with _swap_lock(lock):
+    with swap_lock(lock):
         keep_unchanged(new, site)
         old = site.with_name(f".{site.name}.old-{os.getpid()}")
         if site.exists():
@@ -131,7 +134,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     from mkdocs.exceptions import MkDocsException
 
     config_file = find_config(args.config)
-    settings = load_settings(config_file)
+    settings = load_settings(config_file, publishing=True)
     journal = load_journal(settings, include_drafts=True)
     fmt = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
     if journal.problems:
@@ -140,6 +143,9 @@ def cmd_build(args: argparse.Namespace) -> int:
         print(f"{n} problem{'s' if n != 1 else ''} found; the site was not changed",
               file=sys.stderr)
         return EXIT_PROBLEMS
+    shared_id = journal_id_problem(settings, config_file)
+    if shared_id:  # the feeds are built all the same; the fix is one line in mkdocs.yml
+        print(render([shared_id], fmt))
 
     site = site_dir_of(config_file, args.site_dir)
     building = site.with_name(f".{site.name}.building-{os.getpid()}")

@@ -16,12 +16,15 @@ from .settings import Settings, SettingsError, find_config, load_settings
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
 
-def _settings(args: argparse.Namespace) -> Settings:
-    return load_settings(find_config(args.config))
+def _settings(args: argparse.Namespace, *, publishing: bool = False) -> Settings:
+    return load_settings(find_config(args.config), publishing=publishing)
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    settings = _settings(args)
+    from .publishing import PhotoCheck, check_publishing, photo_and_id_warnings, refusal_message
+
+    config_file = find_config(args.config)
+    settings = load_settings(config_file, publishing=True)
     paths = None
     if args.paths:
         from .entries import find_entry_files
@@ -36,25 +39,39 @@ def cmd_validate(args: argparse.Namespace) -> int:
                 print(f"glimmer validate: {p}: no such file or folder", file=sys.stderr)
                 return EXIT_USAGE
     journal = load_journal(settings, paths, include_drafts=True)
+    photos = PhotoCheck()
+    # Warnings are shown but never fail the run.
+    problems = [*journal.problems, *journal.warnings, *photo_and_id_warnings(
+        journal, settings, config_file, photos, whole_journal=paths is None)]
+    verdict = None
+    if args.publishing:
+        verdict = check_publishing(journal, settings, photos, visibility=args.visibility,
+                                   environ=os.environ)
+        problems += verdict.problems
+    errors = [p for p in problems if p.severity == "error"]
     fmt = args.format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
-    said = journal.problems + journal.warnings  # warnings are shown but never fail the run
-    if said:
-        print(render(said, fmt))
+    if problems:
+        print(render(problems, fmt))
     elif fmt == "json":
         print("[]")
     if fmt != "json":
         files = "file" if journal.checked == 1 else "files"
-        if journal.problems:
-            n = len(journal.problems)
-            bad = len({p.path for p in journal.problems})
+        if verdict is not None and verdict.refused:
+            print(refusal_message(verdict), file=sys.stderr)
+        elif errors:
+            n = len(errors)
+            bad = len({p.path for p in errors})
             print(f"{n} problem{'s' if n != 1 else ''} in {bad} of {journal.checked} {files}",
                   file=sys.stderr)
         else:
             print(f"{journal.checked} {files} checked, all good", file=sys.stderr)
-        if journal.warnings:
-            n = len(journal.warnings)
-            print(f"{n} warning{'s' if n != 1 else ''} worth a look", file=sys.stderr)
-    return EXIT_PROBLEMS if journal.problems else EXIT_OK
+            if verdict is not None:
+                print(f"safe to publish: the repository is {verdict.visibility or 'public'} "
+                      f"({verdict.source})", file=sys.stderr)
+        warned = len(problems) - len(errors)
+        if warned:
+            print(f"{warned} warning{'s' if warned != 1 else ''} worth a look", file=sys.stderr)
+    return EXIT_PROBLEMS if errors else EXIT_OK
 
 
 def cmd_new(args: argparse.Namespace) -> int:
@@ -64,12 +81,21 @@ def cmd_new(args: argparse.Namespace) -> int:
     tags = [t for t in (args.tags or "").split(",") if t.strip()]
     result = write_new_entry(
         settings, args.title, tags=tags, where=args.where, felt=args.felt, body=args.body,
-        now=datetime.now(settings.tz),
+        now=datetime.now(settings.tz), draft=args.draft, local=args.local,
     )
     if result.problems:
         print(render(result.problems, "text"), file=sys.stderr)
         return EXIT_PROBLEMS
     print(result.path)
+    if args.local:
+        print("a draft that stays on this computer: git ignores this folder, only "
+              "`glimmer serve` shows it; to publish it, move it into entries/ and remove "
+              "the `draft: true` line", file=sys.stderr)
+    elif args.draft:
+        print("a draft is left out of the site, but once committed it is in the repository: "
+              "if your repository is public, anyone can read it there. To keep it on this "
+              "computer until it is ready, use  glimmer new --local  (entries/_drafts/, "
+              "which git ignores)", file=sys.stderr)
     return EXIT_OK
 
 
@@ -85,6 +111,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="*", help="entry files or folders (default: all entries)")
     p.add_argument("--format", choices=("text", "github", "json"),
                    help="output style (default: github inside GitHub Actions, else text)")
+    p.add_argument("--publishing", action="store_true",
+                   help="also refuse when a public repository holds private glimmers or "
+                        "photos with a location (the publish workflows use this)")
+    p.add_argument("--visibility", choices=("public", "private"),
+                   help="with --publishing: the repository's visibility (default: from the "
+                        "workflow's event payload; unknown counts as public)")
     p.set_defaults(func=cmd_validate)
 
     p = sub.add_parser("new", help="write a new glimmer with today's date")
@@ -94,9 +126,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--felt", help="where or how you felt it in your body")
     p.add_argument("--body",
                    help="a sentence or two (default: a prompt to replace before publishing)")
+    p.add_argument("--draft", action="store_true",
+                   help="mark it as a draft: only `glimmer serve` shows it (but a public "
+                        "repository shows every committed file)")
+    p.add_argument("--local", action="store_true",
+                   help="a draft in entries/_drafts/, which git ignores: it stays on this "
+                        "computer")
     p.set_defaults(func=cmd_new)
 
-    for name, module in (("build", "build"), ("serve", "build"), ("cards", "cards.command")):
+    for name, module in (("build", "build"), ("serve", "build"), ("cards", "cards.command"),
+                         ("photos", "photo_command"), ("id", "identity"),
+                         ("init", "init"), ("upgrade", "upgrade")):
         try:
             mod = __import__(f"glimmer_publish.{module}", fromlist=["add_parser"])
         except ImportError:
@@ -107,13 +147,24 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _never_fail_on_output() -> None:
+    """A Windows console or pipe in a legacy code page cannot show every script: print
+    what it can and escape the rest, instead of a UnicodeEncodeError traceback."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")
+
+
 def main(argv: list[str] | None = None) -> int:
+    _never_fail_on_output()
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
         return args.func(args)
     except SettingsError as exc:
-        print(f"glimmer: {exc}", file=sys.stderr)
+        for problem in exc.problems:
+            print(f"glimmer: {problem}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         print("glimmer: stopped; nothing was changed", file=sys.stderr)

@@ -14,7 +14,7 @@ import os
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time
 from functools import cached_property
 from pathlib import Path
@@ -43,6 +43,7 @@ MAX_FELT = 280
 MAX_AUTHOR = 100
 MAX_ALT = 1000
 MAX_CARD_EXCERPT = 280
+DRAFTS_FOLDER = "_drafts"  # entries/_drafts/: git-ignored, read by the preview only
 PHOTO_TYPES = {".jpg": "JPEG", ".jpeg": "JPEG", ".png": "PNG", ".webp": "WEBP"}
 
 FIELDS = (
@@ -149,6 +150,9 @@ class Journal:
     checked: int = 0
     hidden: int = 0
     warnings: list[Problem] = field(default_factory=list)
+    # Private entries (and drafts, unless previewing): never published, but their files and
+    # photos are still in the repository, so the publishing checks need to see them.
+    withheld: list[Entry] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -185,23 +189,33 @@ def load_journal(
     paths: Iterable[Path] | None = None,
     *,
     include_drafts: bool = False,
+    drafts_folder: bool = False,
 ) -> Journal:
-    """Load and validate entries; only publishable ones come back in `entries`."""
+    """Load and validate entries; only publishable ones come back in `entries`.
+
+    `drafts_folder` (the preview only) also reads entries/_drafts/, which git ignores, so a
+    half-written glimmer can stay on the writer's machine; its entries count as drafts.
+    """
+    # Excerpts and alt text are read from bodies rendered with the journal's own extensions.
+    markup.configure(settings.markdown_extensions, settings.markdown_configs)
     files = list(paths) if paths is not None else find_entry_files(settings.entries_dir)
+    local = (find_entry_files(settings.entries_dir / DRAFTS_FOLDER)
+             if drafts_folder and paths is None else [])
     problems: list[Problem] = []
     warnings: list[Problem] = []
     loaded: list[Entry] = []
-    for file in files:
+    for file in [*files, *local]:
         entry, found = load_entry(file, settings)
         for p in found:
             (warnings if p.severity == "warning" else problems).append(p)
         if entry is not None:
-            loaded.append(entry)
+            loaded.append(replace(entry, draft=True) if file in local else entry)
     problems.extend(_duplicate_slugs(loaded, settings))
     visible = [e for e in loaded if not e.private and (include_drafts or not e.draft)]
+    withheld = [e for e in loaded if e.private or (e.draft and not include_drafts)]
     visible.sort(key=lambda e: (e.date, e.slug), reverse=True)
-    return Journal(visible, problems, checked=len(files), hidden=len(loaded) - len(visible),
-                   warnings=warnings)
+    return Journal(visible, problems, checked=len(files) + len(local),
+                   hidden=len(loaded) - len(visible), warnings=warnings, withheld=withheld)
 
 
 def _duplicate_slugs(entries: list[Entry], settings: Settings) -> list[Problem]:

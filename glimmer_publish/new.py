@@ -8,8 +8,8 @@ from pathlib import Path
 
 import yaml
 
+from .entries import DRAFTS_FOLDER, UNEDITED, find_entry_files, load_entry, slugify
 from .entries import NEW_ENTRY_PROMPT as PROMPT
-from .entries import UNEDITED, find_entry_files, load_entry, slugify
 from .problems import Problem
 from .settings import Settings
 
@@ -21,7 +21,7 @@ class NewEntry:
 
 
 def entry_text(title: str, when: datetime, tags: list[str], where: str | None,
-               felt: str | None, body: str | None) -> str:
+               felt: str | None, body: str | None, draft: bool = False) -> str:
     """The file's text; values are dumped by YAML so colons and quotes stay safe."""
     fields: dict[str, object] = {"title": title.strip(), "date": when.strftime("%Y-%m-%d %H:%M")}
     if tags:
@@ -30,10 +30,12 @@ def entry_text(title: str, when: datetime, tags: list[str], where: str | None,
         fields["where"] = where.strip()
     if felt:
         fields["felt"] = felt.strip()
+    if draft:
+        fields["draft"] = True
     lines = []
     for key, value in fields.items():
-        if key == "date":
-            lines.append(f"date: {value}")
+        if key in ("date", "draft"):
+            lines.append(f"{key}: {str(value).lower()}")
         elif isinstance(value, list):
             lines.append(f"{key}: [{', '.join(_scalar(v) for v in value)}]")
         else:
@@ -48,16 +50,18 @@ def _scalar(value: object) -> str:
 
 
 def write_new_entry(settings: Settings, title: str, *, tags: list[str], where: str | None,
-                    felt: str | None, body: str | None, now: datetime) -> NewEntry:
+                    felt: str | None, body: str | None, now: datetime, draft: bool = False,
+                    local: bool = False) -> NewEntry:
     """Write entries/YYYY/YYYY-MM-DD-title.md and validate it.
 
     A name whose address another entry already uses (in any folder) gets a number instead,
-    and an existing file is never opened for writing.
+    and an existing file is never opened for writing. `local` writes a draft into the
+    git-ignored entries/_drafts/ instead, so it stays on this computer.
     """
     stem = f"{now:%Y-%m-%d}-{slugify(title)[:60].strip('-') or 'glimmer'}"
-    folder = settings.entries_dir / f"{now:%Y}"
+    folder = settings.entries_dir / (DRAFTS_FOLDER if local else f"{now:%Y}")
     folder.mkdir(parents=True, exist_ok=True)
-    text = entry_text(title, now, tags, where, felt, body)
+    text = entry_text(title, now, tags, where, felt, body, draft=draft or local)
     taken = {slugify(p.stem).casefold() for p in find_entry_files(settings.entries_dir)}
     for n in range(1, 1000):
         path = folder / (f"{stem}.md" if n == 1 else f"{stem}-{n}.md")

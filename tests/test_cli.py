@@ -12,7 +12,7 @@ import pytest
 from glimmer_publish.cli import main
 
 MKDOCS_YML = "site_name: Test\nsite_url: https://example.org/\nplugins:\n  - glimmer:\n" \
-             "      timezone: Europe/Paris\n"
+             "      timezone: Europe/Paris\n      journal_id: cli-test-journal\n"
 
 
 @pytest.fixture

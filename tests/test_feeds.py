@@ -142,7 +142,7 @@ def test_each_item_carries_every_field_a_reader_shows(sample, name):
         image = s.absolute(card.path)
         assert item.title == e.title
         assert item.link == s.absolute(e.url)
-        assert item.id == entry_id(e)
+        assert item.id == entry_id(e, s.journal_id)
         assert datetime(*item.published_parsed[:6]) == _utc(e.date)
         if name == "atom.xml":
             assert datetime(*item.updated_parsed[:6]) == _utc(e.updated or e.date)
@@ -180,7 +180,7 @@ def test_json_feed_has_the_required_fields_and_the_same_items(sample):
     for key in ("icon", "favicon"):
         assert doc[key] == s.absolute("assets/images/favicon.png")
     for item, e in zip(doc["items"], sample.entries, strict=True):
-        assert isinstance(item["id"], str) and item["id"] == entry_id(e)
+        assert isinstance(item["id"], str) and item["id"] == entry_id(e, s.journal_id)
         assert item["url"] == s.absolute(e.url)
         assert item["title"] == e.title
         assert item["summary"] == e.excerpt
@@ -330,7 +330,8 @@ def test_every_url_in_item_content_is_absolute(journal):
                     _xml(files["feed.xml"]).findtext(f"channel/item/{CONTENT}encoded")):
         doc = html.fragment_fromstring(content, create_parent="div")
         hrefs = [a.get("href") for a in doc.iter("a")]
-        assert hrefs == ["https://example.org/journal/about/", page + "#here",
+        # Ids in a body carry the entry's prefix; same-page links follow them.
+        assert hrefs == ["https://example.org/journal/about/", page + "#g-2026-03-14-links-here",
                          "https://example.org/tags/light/", "mailto:a@example.org"]
         assert [i.get("src") for i in doc.iter("img")] == [page + "kettle.png"]
 

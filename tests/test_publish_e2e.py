@@ -27,7 +27,9 @@ from glimmer_publish.entries import slugify
 
 REPO = Path(__file__).resolve().parent.parent
 PUBLISH = REPO / ".github" / "workflows" / "publish.yml"
-INSTALL, VALIDATE, BUILD = "Install glimmer", "Validate entries", "Build the site, cards and feeds"
+INSTALL = "Install Glimmer Publish (built from this checkout)"
+VALIDATE, BUILD = "Validate entries", "Build the site, cards and feeds"
+GUARD = "Check that a public repository holds nothing private"
 COLLECT = "Collect the cards of new and changed glimmers"
 TITLE = "Frost ferns on the bathroom window"
 BODY = "Tiny ice ferns grew overnight; the light came through them."
@@ -77,6 +79,11 @@ def published(tmp_path_factory) -> Published:
     copy_tracked_files(REPO, repo)
     venv = make_linked_venv(tmp / "venv", sys.executable)
     env = runner_env(venv, tmp)
+    # What GitHub hands the workflow: this journal's repository is public.
+    event = tmp / "event.json"
+    event.write_text(json.dumps({"repository": {"private": False, "visibility": "public"}}),
+                     encoding="utf-8")
+    env["GITHUB_EVENT_PATH"] = str(event)
     steps = job_steps(PUBLISH, "build")
     p = Published(repo, env, steps, "", Path(), "", {})
     p.git("init", "-q", "-b", "main")
@@ -94,7 +101,7 @@ def published(tmp_path_factory) -> Published:
     p.git("add", str(p.entry))
     p.git("commit", "-q", "-m", "A glimmer: frost ferns")
 
-    for name in (VALIDATE, BUILD):
+    for name in (VALIDATE, GUARD, BUILD):
         p.outputs[name] = ok(run_step(steps[name], repo, env))
     return p
 
@@ -105,9 +112,14 @@ def site_snapshot(site: Path) -> dict[str, str]:
 
 
 def test_the_workflow_runs_only_scripts_here_and_validates_with_annotations(published):
-    for name in (INSTALL, VALIDATE, BUILD, COLLECT):
+    for name in (INSTALL, VALIDATE, GUARD, BUILD, COLLECT):
         assert "run" in published.steps[name] and "uses" not in published.steps[name]
     assert "all good" in published.outputs[VALIDATE].stderr
+    # The sample is fit for a public repository: no private glimmer, no located photo;
+    # its one draft is readable there, which the guard says without refusing.
+    guard = published.outputs[GUARD]
+    assert "safe to publish: the repository is public" in guard.stderr
+    assert "::warning file=entries/2026/2026-11-26-draft-orange-peel.md" in guard.stdout
 
 
 def test_new_glimmer_is_on_the_home_page_with_its_own_page(published):

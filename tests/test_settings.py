@@ -13,14 +13,16 @@ OPTIONS = {"timezone": "Asia/Tokyo", "card_formats": ["og"], "feed_items": 7,
            "handle": "@me@example.social", "journal_id": "my-journal", "entries_dir": "notes"}
 
 
-def test_every_plugin_option_is_declared_so_mkdocs_does_not_warn():
-    config = GlimmerConfig()
+def test_every_plugin_option_is_declared_so_mkdocs_does_not_warn(tmp_path):
+    (tmp_path / "notes").mkdir()
+    config = GlimmerConfig(config_file_path=str(tmp_path / "mkdocs.yml"))
     config.load_dict(dict(OPTIONS, page_size=5, cache_dir=".cache/x"))
     errors, warnings = config.validate()
     assert errors == [] and warnings == []
 
 
 def test_options_become_settings(tmp_path):
+    (tmp_path / "notes").mkdir()
     (tmp_path / "mkdocs.yml").write_text(
         "site_name: S\nsite_url: https://example.org/\ntheme:\n  name: material\n  language: de\n"
         "markdown_extensions:\n  - pymdownx.emoji:\n      emoji_index: !!python/name:material.x\n"

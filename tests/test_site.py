@@ -27,6 +27,12 @@ def copy_journal(dest: Path) -> Path:
     shutil.copy(REPO / "mkdocs.yml", dest / "mkdocs.yml")
     for folder in ("entries", "docs", "theme"):
         shutil.copytree(REPO / folder, dest / folder)
+    # The sample repository is public, so it holds no private glimmer (the publish guard
+    # would refuse it); the copy gets one, to prove that none reaches the site.
+    (dest / "entries" / "2026" / "2026-11-27-private-note-to-self.md").write_text(
+        "---\ntitle: A quiet note, just for me\ndate: 2026-11-27 22:00\ntags: [rest]\n"
+        "private: true\n---\nOnly for me: not on the site, not in the feeds, not as cards.\n",
+        encoding="utf-8")
     return dest
 
 

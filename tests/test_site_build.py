@@ -93,11 +93,12 @@ def test_glimmer_build_keeps_the_old_site_when_a_build_fails(small, monkeypatch,
     assert "::error file=entries/2026-03-18-colon.md,line=2," in capsys.readouterr().out
     bad.unlink()
 
-    # A failure inside MkDocs itself (here a bad plugin option): same promise.
+    # A bad plugin option: stopped before anything is built (exit 2, like every settings
+    # problem), with its line in mkdocs.yml; same promise.
     config = small.root / "mkdocs.yml"
     config.write_text(config.read_text().replace("page_size: 1", "page_size: lots"))
-    assert main(["build"]) == 1
-    assert "page_size" in capsys.readouterr().err
+    assert main(["build"]) == 2
+    assert "plugins.glimmer.page_size: should be a whole number" in capsys.readouterr().err
 
     after = {p: p.read_bytes() for p in site.rglob("*") if p.is_file()}
     assert after == before

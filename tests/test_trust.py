@@ -6,7 +6,9 @@ journal, with two card formats to stay quick.
 
 from __future__ import annotations
 
+import contextlib
 import errno
+import io
 import json
 import os
 import shutil
@@ -19,7 +21,9 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+from photo_fixtures import MAKERS, OWNER, SECRET_PLACE, SERIAL
 from PIL import Image
+from workflows.runner import job_steps, run_step
 
 from glimmer_publish.cli import main
 
@@ -92,47 +96,122 @@ def leftovers(root: Path) -> list[str]:
 KINDS = st.sampled_from(["public", "private", "draft"])
 
 
+PUBLIC_SITE_WORKFLOW = REPO / ".github" / "workflows" / "publish-to-public-repo.yml"
+GIT_ENV = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org", "GIT_CONFIG_NOSYSTEM": "1",
+           "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.org"}
+
+
+def git(cwd: Path, *args: str, env: dict[str, str] | None = None) -> str:
+    return subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, text=True,
+                          timeout=60, env={**os.environ, **GIT_ENV, **(env or {})}).stdout
+
+
+def guard_allows(root: Path, visibility: str) -> bool:
+    """`glimmer validate --publishing` as both publish workflows run it."""
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(io.StringIO()):
+        code = main(["--config", str(root / "mkdocs.yml"), "validate", "--publishing",
+                     "--visibility", visibility, "--format", "text"])
+    assert code in (0, 1), out.getvalue()
+    return code == 0
+
+
+def tracked_contents(root: Path) -> dict[str, bytes]:
+    return {name: (root / name).read_bytes()
+            for name in git(root, "ls-files", "-z").split("\0") if name}
+
+
+def pushed_objects(root: Path, tmp: Path) -> bytes:
+    """Every object the private-journal workflow's push script puts into the public repo."""
+    bare = tmp / "github" / "me" / "me.github.io.git"
+    bare.mkdir(parents=True)
+    git(tmp, "init", "-q", "--bare", "-b", "main", str(bare))
+    gitconfig = tmp / "gitconfig"
+    git(tmp, "config", "--file", str(gitconfig), f"url.{(tmp / 'github').as_uri()}/.insteadOf",
+        "git@github.com:")
+    workspace = tmp / "deploy"
+    shutil.copytree(root / "site", workspace / "site")  # what download-artifact restores
+    step = job_steps(PUBLIC_SITE_WORKFLOW, "deploy")["Push the site"]
+    runner_temp = tmp / "runner-temp"
+    runner_temp.mkdir()
+    result = run_step(step, workspace, {**os.environ, **GIT_ENV,
+                                        "GIT_CONFIG_GLOBAL": str(gitconfig)},
+                      {"DEPLOY_KEY": "test-key", "SITE_REPOSITORY": "me/me.github.io",
+                       "SITE_BRANCH": "main", "RUNNER_TEMP": str(runner_temp)})
+    assert result.returncode == 0, result.stdout + result.stderr
+    return subprocess.run(["git", "cat-file", "--batch-all-objects", "--batch"], cwd=bare,
+                          check=True, capture_output=True, timeout=60).stdout
+
+
 @settings(max_examples=6, deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @example(kinds=["public", "private", "public", "draft"], with_photo=[True] * 5)
+@example(kinds=["public", "public"], with_photo=[False] * 5)  # the guard lets it publish
 @given(kinds=st.lists(KINDS, min_size=2, max_size=5).filter(lambda k: "public" in k),
        with_photo=st.lists(st.booleans(), min_size=5, max_size=5))
-def test_no_trace_of_a_private_or_draft_entry_reaches_any_output(tmp_path_factory, kinds,
-                                                                  with_photo):
-    root = make_repo(tmp_path_factory.mktemp("privacy"))
-    markers = []
+def test_no_trace_of_a_private_or_draft_entry_reaches_anything_published(tmp_path_factory,
+                                                                         kinds, with_photo):
+    """In every supported setup, nothing private is in what the world can read.
+
+    - public repository + Pages (publish.yml): the site, and — if the guard lets it
+      publish at all — every file the repository tracks;
+    - private repository + public site repository (publish-to-public-repo.yml): every
+      object its push script puts into the public repository.
+    Drafts are visible in a public repository by design (the guard warns), never on a site;
+    a draft kept in the git-ignored entries/_drafts/ is nowhere.
+    """
+    tmp = tmp_path_factory.mktemp("privacy")
+    root = make_repo(tmp / "journal")
+    secret, draft_only = [], []  # never readable anywhere / readable in a public repo only
     for i, kind in enumerate(kinds):
         day = f"2026-03-{i + 10:02d}"
         if kind == "public":
             fields = {"title": f"Open moment {i}", "date": day, "tags": "[shared, light]"}
-            if with_photo[i]:
-                secret = f"qxexif{i}gps"  # published photo: its metadata must not survive
-                markers.append(secret)
-                photo_with_secret(root / "entries" / f"open{i}.jpg", secret)
-                fields |= {"photo": f"open{i}.jpg", "photo_alt": "A warm wall"}
+            if with_photo[i]:  # a phone photo: GPS, owner, serials, XMP, IPTC, a thumbnail
+                fmt = ("jpg", "png", "webp")[i % 3]
+                MAKERS[fmt](root / "entries" / f"open{i}.{fmt}")
+                secret.extend([SECRET_PLACE, OWNER, SERIAL])
+                fields |= {"photo": f"open{i}.{fmt}", "photo_alt": "A warm wall"}
             write_entry(root, f"{day}-open-{i}.md", **fields)
             continue
         m = f"qz{kind}{i}secret"
-        markers.append(m)
+        (secret if kind == "private" else draft_only).append(m)
         fields = {"title": f"Hidden {m} title", "date": day, "tags": f"[{m}, shared]",
                   "where": f"At {m} place", "felt": f"Felt {m}", "author": f"Author {m}",
                   kind: "true", "body": f"The {m} body with [a link](https://{m}.example/).",
                   "card": f"{{excerpt: Card {m}}}"}
         photo_with_secret(root / "entries" / f"{m}.jpg", m)
+        secret.append(f"description {m}")  # its EXIF: a GPS photo the guard refuses
         fields |= {"photo": f"{m}.jpg", "photo_alt": f"Photo of {m}"}
         write_entry(root, f"{day}-{m}.md", **fields)
+    (root / "entries" / "_drafts").mkdir()
+    write_entry(root, "_drafts/2026-03-30-qzlocaldraft.md", title="qzlocaldraft",
+                date="2026-03-30", body="qzlocaldraft body")
+    shutil.copy(REPO / ".gitignore", root / ".gitignore")
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "journal")
 
     result = glimmer_build(root)
     assert result.returncode == 0, result.stderr
-    site = root / "site"
-    outputs = snapshot(site)
-    assert "index.html" in outputs and "feed.xml" in outputs
-    for marker in markers:
-        needle = marker.encode()
-        assert not [p for p in outputs if marker in p], f"{marker} in a file name"
-        leaks = [p for p, data in outputs.items() if needle in data]
-        assert leaks == [], f"{marker} leaked into {leaks}"
-    assert "tags/shared/index.html" in outputs
+    site = snapshot(root / "site")
+    assert "index.html" in site and "feed.xml" in site and "tags/shared/index.html" in site
+
+    repository = tracked_contents(root) if guard_allows(root, "public") else {}
+    setups = {
+        "public repository: the site": (site, [*secret, *draft_only, "qzlocaldraft"]),
+        "public repository: its files": (repository, [*secret, "qzlocaldraft"]),
+        "private repository: the public site repository": (
+            {"objects": pushed_objects(root, tmp)}, [*secret, *draft_only, "qzlocaldraft"]),
+    }
+    assert guard_allows(root, "private")  # the private setup always builds
+    for setup, (published, markers) in setups.items():
+        for marker in markers:
+            assert not [p for p in published if marker in p], (setup, marker, "file name")
+            leaks = [p for p, data in published.items() if marker.encode() in data]
+            assert leaks == [], f"{setup}: {marker} leaked into {leaks}"
+    if not secret:
+        assert repository, "a journal with nothing secret may be published from a public repo"
 
 
 # ---------------------------------------------------------------- atomic builds

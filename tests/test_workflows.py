@@ -21,6 +21,7 @@ from workflows import lint
 REPO = Path(__file__).resolve().parent.parent
 WORKFLOWS = REPO / ".github" / "workflows"
 PUBLISH = WORKFLOWS / "publish.yml"
+PUBLIC_REPO = WORKFLOWS / "publish-to-public-repo.yml"
 TESTS_YML = WORKFLOWS / "tests.yml"
 PINNED = re.compile(r"^[\w.-]+/[\w./-]+@[0-9a-f]{40} # v\d+(\.\d+)*$")
 
@@ -42,7 +43,7 @@ def linters_ready() -> None:
 @pytest.mark.parametrize("tool", ["actionlint", "shellcheck", "zizmor"])
 def test_linters_report_nothing_in_our_workflows(tool, linters_ready):
     paths = workflow_files()
-    assert {p.name for p in paths} >= {"publish.yml", "tests.yml"}
+    assert {p.name for p in paths} >= {"publish.yml", "tests.yml", "publish-to-public-repo.yml"}
     if tool == "shellcheck":
         findings = [f for p in paths for f in lint.shellcheck(p)]
     else:
@@ -85,6 +86,10 @@ def test_only_the_deploy_job_may_write():
     assert wf["jobs"]["build"]["permissions"] == {"contents": "read"}
     assert wf["jobs"]["deploy"]["permissions"] == {"pages": "write", "id-token": "write"}
     assert load(TESTS_YML)["permissions"] == {}
+    public = load(PUBLIC_REPO)
+    assert public["permissions"] == {}
+    assert public["jobs"]["build"]["permissions"] == {"contents": "read"}
+    assert public["jobs"]["deploy"]["permissions"] == {}  # it pushes with the deploy key only
     for path in workflow_files():
         text = path.read_text(encoding="utf-8")
         assert "pull_request_target" not in text
@@ -142,10 +147,18 @@ def test_pre_commit_accepts_the_hooks_manifest_and_our_config():
         result = subprocess.run([*pre_commit, cmd, path], cwd=REPO, capture_output=True,
                                 text=True, timeout=60)
         assert result.returncode == 0, result.stdout + result.stderr
-    (hook,) = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    hooks = {h["id"]: h for h in yaml.safe_load(
+        (REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))}
+    assert set(hooks) == {"glimmer-validate", "glimmer-strip-photos"}
+    hook = hooks["glimmer-validate"]
     assert hook["entry"] == "glimmer validate" and hook["language"] == "python"
     assert re.match(hook["files"], "entries/2026/2026-06-02-birds.md")
     assert not re.match(hook["files"], "docs/about.md")
+    fixer = hooks["glimmer-strip-photos"]
+    assert fixer["entry"] == "glimmer photos --strip" and fixer.get("pass_filenames", True)
+    for name in ("entries/kettle.jpg", "entries/2026/IMG_0001.JPEG", "a.png", "docs/b.webp"):
+        assert re.search(fixer["files"], name), name
+    assert not re.search(fixer["files"], "entries/2026/2026-06-02-birds.md")
 
 
 def test_pre_commit_hook_stops_a_broken_entry_from_being_committed(tmp_path):
@@ -180,3 +193,51 @@ def test_pre_commit_hook_stops_a_broken_entry_from_being_committed(tmp_path):
     assert blocked.returncode == 1, blocked.stdout + blocked.stderr
     assert "Failed" in blocked.stdout
     assert "entries/2026/2026-11-01-colon.md:2:" in blocked.stdout
+
+
+def test_private_journal_workflow_keeps_the_key_in_its_environment_and_the_journal_private():
+    wf = load(PUBLIC_REPO)
+    assert set(wf[True]) == {"push", "workflow_dispatch"}  # never for pull requests
+    build, deploy = wf["jobs"]["build"], wf["jobs"]["deploy"]
+    assert build["if"] == "vars.PUBLIC_SITE_REPOSITORY != ''"
+    assert deploy["needs"] == "build" and deploy["environment"]["name"] == "public-site"
+    assert deploy["concurrency"] == {"group": "public-site", "cancel-in-progress": False}
+    text = PUBLIC_REPO.read_text(encoding="utf-8")
+    # The secret is named in the deploy job's push step only, never in the build job.
+    assert text.count("secrets.") == 1
+    push = next(s for s in deploy["steps"] if s.get("name") == "Push the site")
+    assert push["env"]["DEPLOY_KEY"] == "${{ secrets.PUBLIC_SITE_DEPLOY_KEY }}"
+    assert "StrictHostKeyChecking=yes" in push["run"] and "github.com ssh-ed25519" in push["run"]
+    assert all("run" not in s or "pip" not in s["run"] for s in deploy["steps"])
+    assert [s.get("uses", "").split("@")[0] for s in deploy["steps"]] == [
+        "actions/download-artifact", ""]
+
+
+def test_both_publish_workflows_refuse_secrets_before_building_and_only_one_deploys():
+    guard = "Check that a public repository holds nothing private"
+    for path in (PUBLISH, PUBLIC_REPO):
+        steps = load(path)["jobs"]["build"]["steps"]
+        names = [s.get("name") for s in steps]
+        assert steps[names.index(guard)]["run"].strip() == "glimmer validate --publishing"
+        assert names.index(guard) < names.index("Build the site, cards and feeds"), path.name
+    publish = load(PUBLISH)["jobs"]["deploy"]["if"]
+    assert publish.endswith("&& vars.PUBLIC_SITE_REPOSITORY == ''")
+
+
+def test_tests_workflow_runs_on_linux_macos_and_windows():
+    jobs = load(TESTS_YML)["jobs"]
+    assert jobs["suite"]["runs-on"] == "ubuntu-latest" and "container" in jobs["suite"]
+    portable = jobs["portable"]
+    assert set(portable["strategy"]["matrix"]["os"]) == {"macos-latest", "windows-latest"}
+    (pytest_run,) = [s["run"] for s in portable["steps"] if "pytest" in s.get("run", "")]
+    assert "--ignore=tests/browser" in pytest_run
+
+
+def test_the_workflow_glimmer_init_writes_passes_every_linter(tmp_path, linters_ready):
+    """Journals get their publish workflow from `glimmer init`: it must lint as clean as ours."""
+    from glimmer_publish.cli import main
+
+    root = tmp_path / "journal"
+    assert main(["init", str(root), "--yes", "--hashes-from", str(tmp_path)]) == 0
+    findings = lint.all_findings([root / ".github" / "workflows" / "publish.yml"])
+    assert findings == [], "\n".join(map(str, findings))

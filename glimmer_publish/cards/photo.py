@@ -1,7 +1,8 @@
 """Entry photos as card backgrounds: opened defensively, turned upright, cropped, never leaked.
 
-Only pixels leave this module: EXIF (camera, GPS) is dropped because a new image is built
-from the decoded pixels and saved without metadata.
+Only pixels leave this module: EXIF (camera, GPS), XMP and comments are dropped, because
+the card is built from the decoded pixels with their `info` emptied and saved without
+metadata.
 """
 
 from __future__ import annotations
@@ -30,7 +31,11 @@ def open_photo(path: Path, longest: int) -> Image.Image:
                 im.draft("RGB", (longest, longest))
                 upright = ImageOps.exif_transpose(im)
                 upright.load()
-                return upright.convert("RGB")
+                pixels = upright.convert("RGB")
+                # Pillow carries `info` (JPEG comment, XMP, EXIF...) through every copy and
+                # writes the comment into saved JPEGs: a card must hold pixels only.
+                pixels.info = {}
+                return pixels
     except PhotoError:
         raise
     except FileNotFoundError as exc:

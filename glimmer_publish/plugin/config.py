@@ -1,30 +1,175 @@
-"""The plugin's options, declared the MkDocs way so typos in mkdocs.yml get clear errors."""
+"""The plugin's options, declared the MkDocs way, and the one check both entry points run.
+
+`glimmer` (through `settings.load_settings`) and plain `mkdocs build` (through the plugin)
+validate the `glimmer:` options with these same classes, so they can never disagree. Every
+problem becomes one line, `mkdocs.yml:LINE: plugins.glimmer.OPTION: what is wrong`, and all
+of them are reported together before any card is drawn.
+"""
 
 from __future__ import annotations
+
+import difflib
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 
-from ..settings import CARD_FORMATS, RECENT_DAYS
+from ..settings import CARD_FORMATS, RECENT_DAYS, option_line
+
+SITE_URL_HINT = "https://YOUR-NAME.github.io/YOUR-REPO/"
+
+
+class WholeNumber(c.BaseConfigOption[int]):
+    """A count like `feed_items: 50`; `lots`, `yes` and `0` are refused in plain words."""
+
+    def __init__(self, default: int, minimum: int = 1) -> None:
+        super().__init__()
+        self.default = default
+        self.minimum = minimum
+
+    def run_validation(self, value: object) -> int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            shown = str(value).lower() if isinstance(value, bool) else repr(value)
+            raise base.ValidationError(
+                f"should be a whole number like {self.default}, not {shown}")
+        if value < self.minimum:
+            raise base.ValidationError(f"should be at least {self.minimum}, not {value}")
+        return value
+
+
+class Text(c.Type):
+    """A piece of text; a list or a number here is a mistake worth naming."""
+
+    def __init__(self, default: str | None = None, example: str = "") -> None:
+        super().__init__(str, default=default)
+        self.example = example
+
+    def run_validation(self, value: object) -> str:
+        if not isinstance(value, str):
+            like = f" like {self.example!r}" if self.example else ""
+            raise base.ValidationError(f"should be text{like}, not {value!r}")
+        return value
+
+
+class TimeZone(Text):
+    def run_validation(self, value: object) -> str:
+        value = super().run_validation(value)
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise base.ValidationError(
+                f"unknown timezone {value!r} (use a name like 'Europe/Berlin' or 'UTC')"
+            ) from exc
+        return value
+
+
+class CardFormats(c.BaseConfigOption[list]):
+    def __init__(self) -> None:
+        super().__init__()
+        self.default = list(CARD_FORMATS)
+
+    def run_validation(self, value: object) -> list:
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise base.ValidationError(f"should be a list like [og, square], not {value!r}")
+        for v in value:
+            if v not in CARD_FORMATS:
+                raise base.ValidationError(
+                    f"unknown format {v!r} (choose from {', '.join(CARD_FORMATS)})")
+        return value
+
+
+class EntriesDir(Text):
+    """The journal's folder must exist: a typo would otherwise publish an empty journal."""
+
+    def run_validation(self, value: object) -> str:
+        value = super().run_validation(value)
+        root = Path(self.config_file_path or "mkdocs.yml").resolve().parent
+        if (root / value).is_dir():
+            return value
+        near = difflib.get_close_matches(
+            value, [p.name for p in root.iterdir() if p.is_dir()], n=1, cutoff=0.6) \
+            if root.is_dir() else []
+        hint = f"; did you mean {near[0]!r}?" if near else \
+            " (create it, or set entries_dir to the folder that holds your glimmers)"
+        raise base.ValidationError(f"there is no folder {value!r} next to mkdocs.yml{hint}")
+
+    def pre_validation(self, config: base.Config, key_name: str) -> None:
+        self.config_file_path = config.config_file_path
 
 
 class GlimmerConfig(base.Config):
     # Where the journal lives, relative to mkdocs.yml.
-    entries_dir = c.Type(str, default="entries")
+    entries_dir = EntriesDir(default="entries", example="entries")
     # Entries without a zone in their date are read in this timezone.
-    timezone = c.Type(str, default="UTC")
+    timezone = TimeZone(default="UTC", example="Europe/Berlin")
     # Which cards to make for every entry.
-    card_formats = c.ListOfItems(c.Choice(CARD_FORMATS), default=list(CARD_FORMATS))
+    card_formats = CardFormats()
     # Glimmers older than this many days (before the newest) keep only the og card on the
     # site, so a long journal fits GitHub Pages; `glimmer cards` still makes any card.
-    card_formats_recent_days = c.Type(int, default=RECENT_DAYS)
+    card_formats_recent_days = WholeNumber(default=RECENT_DAYS, minimum=0)
     # How many items each feed carries.
-    feed_items = c.Type(int, default=50)
+    feed_items = WholeNumber(default=50)
     # Your handle, shown on cards (e.g. "@me@example.social").
-    handle = c.Type(str, default="")
+    handle = Text(default="", example="@me@example.social")
     # Where rendered cards are cached between builds.
-    cache_dir = c.Optional(c.Type(str))
+    cache_dir = c.Optional(Text(example=".cache/glimmer"))
     # Names this journal inside feed ids; set it once, before the first publish, and keep it.
-    journal_id = c.Type(str, default="glimmer")
+    journal_id = Text(default="glimmer", example="my-journal")
     # How many glimmers one page of the home stream shows.
-    page_size = c.Type(int, default=10)
+    page_size = WholeNumber(default=10)
+
+
+def check_options(options: dict[str, Any], config_file: Path | None) -> list[str]:
+    """Every problem in the `glimmer:` options, one line each, in the order of the file.
+
+    MkDocs' own `Config.validate` stops at the first bad option; each option is checked on
+    its own here (by the same classes) so a writer sees every problem in one run."""
+    path = str(config_file) if config_file else None
+    names = [name for name, _ in GlimmerConfig._schema]
+    found: list[tuple[int, str]] = []
+    for key in names:
+        if key not in options:
+            continue
+        config = GlimmerConfig(config_file_path=path)
+        config.load_dict({key: options[key]})
+        errors, _ = config.validate()
+        found += [_line(config_file, key, str(error)) for name, error in errors if name == key]
+    if "entries_dir" not in options:  # the default folder must exist too
+        config = GlimmerConfig(config_file_path=path)
+        errors, _ = config.validate()
+        found += [_line(config_file, key, str(e)) for key, e in errors if key == "entries_dir"]
+    for key in options:
+        if key not in names:
+            near = difflib.get_close_matches(str(key), names, n=1, cutoff=0.6)
+            hint = f"; did you mean {near[0]!r}?" if near else \
+                f" (known options: {', '.join(sorted(names))})"
+            found.append(_line(config_file, str(key), f"unknown option {key!r}{hint}"))
+    return [text for _, text in sorted(found, key=lambda f: f[0])]
+
+
+def site_problems(site_url: str | None, config_file: Path | None) -> list[str]:
+    """Feeds and cards need absolute addresses: without site_url they would be wrong."""
+    parts = urlsplit(site_url or "")
+    if parts.scheme in ("http", "https") and parts.netloc:
+        return []
+    where = _where(config_file, ("site_url",))
+    now = f"it is {site_url!r}" if site_url else "it is not set"
+    return [f"{where}site_url: feeds, cards and link previews need the site's full address "
+            f"({now}); write it like site_url: {SITE_URL_HINT}"]
+
+
+def _where(config_file: Path | None, keys: tuple[str, ...]) -> str:
+    if config_file is None:
+        return "mkdocs.yml: "
+    line = option_line(config_file, keys)
+    return f"{config_file.name}:{line}: " if line else f"{config_file.name}: "
+
+
+def _line(config_file: Path | None, key: str, message: str) -> tuple[int, str]:
+    """(line, text): the line sorts problems in file order."""
+    keys = ("plugins", "glimmer", key)
+    line = (option_line(config_file, keys) or 0) if config_file else 0
+    return line, f"{_where(config_file, keys)}plugins.glimmer.{key}: {message}"

@@ -11,6 +11,7 @@ import logging
 import time
 from pathlib import Path
 
+import jinja2
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
@@ -22,13 +23,13 @@ from ..cards import Card, render_cards
 from ..cards.render import prune_cache, site_formats
 from ..entries import Entry, Journal, load_journal
 from ..feeds import build_feeds
-from ..follow import follow_page
-from ..markup import sanitize
+from ..markup import id_prefix, to_html
 from ..problems import render
 from ..settings import Settings, SettingsError, settings_from_config
 from . import head, pages, problems_panel
-from .config import GlimmerConfig
-from .labels import labels_for
+from .config import GlimmerConfig, check_options, site_problems
+from .labels import labels_for, with_local_titles
+from .theme import page_templates, search_path
 
 log = logging.getLogger("mkdocs.plugins.glimmer")
 THEME_CSS = "assets/glimmer.css"
@@ -51,6 +52,19 @@ class GlimmerPlugin(BasePlugin[GlimmerConfig]):
         self.started = 0.0
         self.card_keys: set[str] = set()
         self.problems: list = []  # while serving: what the preview shows at the top of pages
+        self.templates = page_templates([], "en")
+        self.config_problems: list[str] = []
+
+    def load_config(self, options, config_file_path=None):
+        """Our options' problems are kept and reported by `on_config` in our own words.
+
+        MkDocs would only warn about an unknown option; here it stops the build, with a
+        guess, exactly as `glimmer` reports it (the same classes check both)."""
+        _, warnings = super().load_config(options, config_file_path)
+        path = Path(config_file_path) if config_file_path else None
+        self.config_problems = check_options(options, path)
+        rest = [(k, m) for k, m in warnings if not m.startswith("Unrecognised configuration")]
+        return [], rest
 
     # ------------------------------------------------------------ setup
 
@@ -59,6 +73,12 @@ class GlimmerPlugin(BasePlugin[GlimmerConfig]):
         self.serving = command == "serve"
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        config_file = Path(config.config_file_path) if config.config_file_path else None
+        problems = list(self.config_problems)
+        if not self.serving:  # `mkdocs serve` sets site_url to its own address
+            problems += site_problems(config.site_url, config_file)
+        if problems:  # before any card is drawn (cards come in on_files)
+            raise PluginError("\n".join(problems))
         root = Path(config.config_file_path or "mkdocs.yml").resolve().parent
         plain = {
             "site_name": config.site_name,
@@ -66,12 +86,22 @@ class GlimmerPlugin(BasePlugin[GlimmerConfig]):
             "site_description": config.site_description,
             "site_author": config.site_author,
             "theme": {"language": config.theme.get("language") or config.theme.locale},
+            # One Markdown pipeline: entry bodies use the extensions the rest of the site uses.
+            "markdown_extensions": [
+                {name: config.mdx_configs[name]} if isinstance(name, str)
+                and name in config.mdx_configs else name
+                for name in config.markdown_extensions],
         }
+        language = str(plain["theme"]["language"] or "en")
+        plain["markdown_extensions"] = with_local_titles(plain["markdown_extensions"], language)
         try:
             self.settings = settings_from_config(plain, dict(self.config), root)
         except SettingsError as exc:
             raise PluginError(str(exc)) from exc
         self.labels = labels_for(self.settings.language)
+        # Our templates and assets sit right behind the journal's own overrides.
+        config.theme.dirs[:] = search_path(config.theme.dirs, config.theme.custom_dir)
+        self.templates = page_templates(config.theme.dirs, self.settings.language)
         # The share panel, random page and palettes need these on every site, whatever
         # the rest of mkdocs.yml says.
         if THEME_CSS not in config.extra_css:
@@ -83,7 +113,8 @@ class GlimmerPlugin(BasePlugin[GlimmerConfig]):
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         assert self.settings is not None
         self.started = time.time()
-        journal = load_journal(self.settings, include_drafts=self.serving)
+        journal = load_journal(self.settings, include_drafts=self.serving,
+                               drafts_folder=self.serving)
         self.problems = list(journal.problems) if self.serving else []
         for problem in self.problems:
             log.error(problem.text())
@@ -119,13 +150,9 @@ class GlimmerPlugin(BasePlugin[GlimmerConfig]):
             *(pages.entry_source(e) for e in entries),
             *pages.tag_pages(entries, self.settings, self.cards, self.labels),
             pages.archive_page(entries, self.settings, self.labels),
-            pages.random_page(entries, self.labels),
+            pages.random_page(entries, self.settings, self.labels),
+            pages.follow_page(self.settings, list(pages.tag_counts(entries)), self.labels),
         ]
-        body = follow_page(self.settings, list(pages.tag_counts(entries)))
-        front = {"title": self.labels["follow"], "hide": ["navigation", "toc"]}
-        sources.append(pages.Source(
-            "follow/index.md",
-            body if body.startswith("---") else pages.document(front, body), "follow"))
         self.sources = {s.src_uri: s for s in sources}
         for source in sources:
             self._add(files, File.generated(config, source.src_uri, content=source.markdown))
@@ -190,17 +217,32 @@ class GlimmerPlugin(BasePlugin[GlimmerConfig]):
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig,
                         files: Files) -> str:
+        """Our pages are drawn from their templates (the journal may override any)."""
         source = self.sources.get(page.file.src_uri)
-        if source is None or source.entry is None:
+        if source is None or source.template is None:
             return html
         assert self.settings is not None and self.journal is not None
-        entries = self.journal.entries
-        i = self.position[source.entry.slug]
-        newer = entries[i - 1] if i > 0 else None
-        older = entries[i + 1] if i + 1 < len(entries) else None
-        # Only the entry's own words pass the allow-list; our frame around them is trusted.
-        return pages.entry_article(source.entry, sanitize(html), page.url, self.cards,
-                                   self.settings, self.labels, newer, older)
+        context = dict(source.context)
+        if source.entry is not None:
+            entries = self.journal.entries
+            i = self.position[source.entry.slug]
+            newer = entries[i - 1] if i > 0 else None
+            older = entries[i + 1] if i + 1 < len(entries) else None
+            # The body as every output shows it: rendered once with mkdocs.yml's extensions,
+            # through the allow-list, its ids prefixed with the entry's own.
+            body = to_html(source.entry.body or "", id_prefix(source.entry.slug))
+            context = pages.entry_context(source.entry, body, page.url, self.cards,
+                                          self.settings, newer, older)
+        context["site_lang"] = self.settings.language
+        try:
+            return self.templates.get_template(source.template).render(context)
+        except jinja2.TemplateError as exc:  # most likely a journal's own override
+            where = getattr(exc, "filename", None) or source.template
+            line = getattr(exc, "lineno", None)
+            raise PluginError(
+                f"{where}{f':{line}' if line else ''}: {exc.message or exc} (while drawing "
+                f"{page.file.src_uri}; a template in your custom_dir replaces ours: compare "
+                "it with the one in glimmer_publish/theme/)") from exc
 
     def on_page_context(self, context, *, page: Page, config: MkDocsConfig, nav):
         assert self.settings is not None and self.journal is not None
