@@ -25,13 +25,14 @@ from PIL import Image
 
 from glimmer_publish.cards import render
 from glimmer_publish.cards.render import (
+    OG_SMALL,
     STYLE_VERSION,
     cache_key,
     draw_entry,
-    encode,
     engine_digest,
     prune_cache,
     render_cards,
+    render_entry,
 )
 from glimmer_publish.entries import load_journal
 from glimmer_publish.settings import Settings
@@ -70,12 +71,16 @@ def card_hashes(settings: Settings) -> dict[str, str]:
     journal = load_journal(settings)
     assert not journal.problems
     hashes = {}
+    formats = (*settings.card_formats, OG_SMALL)
     for entry in journal.entries:
-        images, photo, problem = draw_entry(entry, settings, settings.card_formats)
+        images, _, problem = draw_entry(entry, settings, formats)
+        published, _ = render_entry(entry, settings, formats)
         assert problem is None
         for fmt, img in images.items():
             h = hashlib.sha256(img.mode.encode() + repr(img.size).encode() + img.tobytes())
-            h.update(encode(img, photo)[0])
+            data, _, preview = published[fmt]
+            h.update(data)
+            h.update(preview)
             hashes[f"{entry.slug}/{fmt}"] = h.hexdigest()
     return hashes
 

@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from PIL import Image
+
 from glimmer_publish.build import run_mkdocs_build
 from glimmer_publish.site_size import PAGES_LIMIT, SiteSize, measure, summary, warning
 
@@ -46,9 +48,15 @@ def test_glimmers_older_than_a_year_keep_only_their_link_preview_card(tmp_path):
     assert cards == {*(f"2026-11-20-kettle/{f}.jpg" for f in formats),
                      *(f"2026-01-10-snow/{f}.jpg" for f in formats),
                      "2025-06-01-cherries/og.jpg"}
-    # the old glimmer's page offers what it has, and nothing that is not there
+    # the old glimmer keeps a half-size og card, which is also its thumbnail
+    with Image.open(site / "cards" / "2025-06-01-cherries" / "og.jpg") as im:
+        assert im.size == (600, 315)
+    assert not (site / "thumbs" / "2025-06-01-cherries").exists()
+    with Image.open(site / "cards" / "2026-01-10-snow" / "og.jpg") as im:
+        assert im.size == (1200, 630)
     page = (site / "glimmers" / "2025-06-01-cherries" / "index.html").read_text(encoding="utf-8")
-    assert "og.jpg" in page and "story.jpg" not in page
+    assert '<meta property="og:image:width" content="600"' in page
+    assert "og.jpg" in page and "story.jpg" not in page and "thumbs/" not in page
     # and the build says how big the site is
     size = measure(site)
     assert f"the site is {size.total / 1_000_000:,.1f} MB" in result.stderr
@@ -59,6 +67,12 @@ def test_glimmers_older_than_a_year_keep_only_their_link_preview_card(tmp_path):
                           cwd=root, capture_output=True, text=True, timeout=600)
     assert made.returncode == 0, made.stderr
     assert (out / "cards" / "2025-06-01-cherries" / "story.jpg").is_file()
+    full = subprocess.run([sys.executable, "-m", "glimmer_publish.cli", "cards", "cherries",
+                           "--format", "og", "--out", str(out)],
+                          cwd=root, capture_output=True, text=True, timeout=600)
+    assert full.returncode == 0, full.stderr
+    with Image.open(out / "cards" / "2025-06-01-cherries" / "og.jpg") as im:
+        assert im.size == (1200, 630)  # on request, the full-size link card
 
 
 def test_the_setting_keeps_every_format_for_longer(tmp_path):

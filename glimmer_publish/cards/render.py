@@ -36,6 +36,9 @@ MAX_BYTES = 1_000_000  # Bluesky's limit for a link-card image, the tightest we 
 MIME = {"png": "image/png", "jpg": "image/jpeg"}
 PREVIEW_BOX = 480  # pages show cards at most ~240 CSS px: 2x for sharp phone screens
 PREVIEWS = "thumbs"  # beside cards/, so cards/<slug>/ holds exactly the cards people post
+# Older glimmers keep a half-size og card (600x315, the size platforms still show as a large
+# link preview) that is also their page thumbnail: a third of the bytes of og + preview.
+OG_SMALL = "og-small"
 
 
 @dataclass
@@ -51,7 +54,7 @@ class CardsResult:
 # Bump whenever a card's pixels or bytes change (design, layout, encoding). The golden pixel
 # tests in tests/test_card_style.py fail until it is bumped, so a refactor that leaves every
 # pixel alone keeps every cached card, and one that changes pixels never serves stale ones.
-STYLE_VERSION = 2
+STYLE_VERSION = 3
 
 
 @lru_cache(maxsize=1)
@@ -146,21 +149,26 @@ def draw_entry(entry: Entry, settings: Settings, formats: Sequence[str]
     seed = hashlib.sha256(entry.slug.encode()).digest()[1]
     images = {}
     for name in formats:
-        fmt = FORMATS[name]
+        fmt = FORMATS[_base(name)]
         layout = layout_card(text, fmt)
         if photo is not None:
-            images[name] = draw_card(layout, PHOTO_COLOURS, cover(photo, fmt.width, fmt.height),
-                                     seed)
+            img = draw_card(layout, PHOTO_COLOURS, cover(photo, fmt.width, fmt.height), seed)
         else:
-            images[name] = draw_card(layout, colours_for(palette_for(entry)), None, seed)
+            img = draw_card(layout, colours_for(palette_for(entry)), None, seed)
+        images[name] = img.reduce(2) if name == OG_SMALL else img
     return images, photo is not None, problem
+
+
+def _base(name: str) -> str:
+    return "og" if name == OG_SMALL else name
 
 
 def render_entry(entry: Entry, settings: Settings, formats: Sequence[str]
                  ) -> tuple[dict[str, tuple[bytes, str, bytes]], Problem | None]:
     """Every requested format of one entry, encoded, each with its preview."""
     images, photo, problem = draw_entry(entry, settings, formats)
-    return {name: (*encode(img, photo, compact=name == "og"), encode_preview(img))
+    return {name: (*encode(img, photo, compact=_base(name) == "og"),
+                   b"" if name == OG_SMALL else encode_preview(img))  # its own thumbnail
             for name, img in images.items()}, problem
 
 
@@ -218,7 +226,7 @@ def site_formats(entries: Sequence[Entry], settings: Settings) -> dict[str, tupl
     if days is None or not entries:
         return {e.slug: formats for e in entries}
     newest = max(e.date for e in entries)
-    older = ("og",) if "og" in formats else formats[:1]  # the link preview, else the first
+    older = (OG_SMALL,) if "og" in formats else formats[:1]  # the link preview, else the first
     return {e.slug: formats if (newest - e.date).days <= days else older for e in entries}
 
 
@@ -250,10 +258,12 @@ def prune_cache(settings: Settings, keep: set[str], before: float) -> int:
     return removed
 
 
-def _cached(folder: Path, key: str) -> tuple[Path, str, Path] | None:
-    preview = folder.parent / PREVIEWS / f"{key}.webp"
-    if not preview.is_file():
-        return None
+def _cached(folder: Path, key: str, fmt: str) -> tuple[Path, str, Path | bytes] | None:
+    preview: Path | bytes = b""
+    if fmt != OG_SMALL:
+        preview = folder.parent / PREVIEWS / f"{key}.webp"
+        if not preview.is_file():
+            return None
     for ext in MIME:
         card = folder / f"{key}.{ext}"
         if card.is_file():
@@ -285,27 +295,34 @@ def render_cards(
     out_dir = Path(out_dir)
     result = CardsResult()
     per_entry = per_entry or {}
-    wanted = {e.slug: tuple(f for f in formats if f in per_entry.get(e.slug, formats))
+    allowed = {*formats, *((OG_SMALL,) if "og" in formats else ())}
+    wanted = {e.slug: tuple(f for f in per_entry.get(e.slug, formats) if f in allowed)
               for e in entries}
     total, done = sum(len(v) for v in wanted.values()), 0
     todo: list[tuple[Entry, tuple[str, ...], dict[str, str]]] = []
 
-    def publish(entry: Entry, fmt: str, data: bytes | Path, ext: str,
+    def publish(entry: Entry, name: str, data: bytes | Path, ext: str,
                 preview: bytes | Path) -> None:
         """Put one card and its preview in place: bytes just drawn, or files from the cache."""
         nonlocal done
+        fmt = _base(name)
         f = FORMATS[fmt]
         path = f"cards/{entry.slug}/{fmt}.{ext}"
-        small = f"{PREVIEWS}/{entry.slug}/{fmt}.webp"
-        for source, target in ((data, path), (preview, small)):
+        width, height = (f.width // 2, f.height // 2) if name == OG_SMALL else (f.width, f.height)
+        small, shown = path, (width, height)  # a half-size og card is its own thumbnail
+        targets = [(data, path)]
+        if name != OG_SMALL:
+            small, shown = f"{PREVIEWS}/{entry.slug}/{fmt}.webp", preview_size(width, height)
+            targets.append((preview, small))
+        for source, target in targets:
             if isinstance(source, Path):
                 link_if_changed(source, out_dir / target)
             else:
                 write_if_changed(out_dir / target, source)
         size = data.stat().st_size if isinstance(data, Path) else len(data)
         result.cards.setdefault(entry.slug, {})[fmt] = Card(
-            entry.slug, fmt, path, f.width, f.height, MIME[ext], size,
-            card_alt(entry, settings), small, *preview_size(f.width, f.height))
+            entry.slug, fmt, path, width, height, MIME[ext], size,
+            card_alt(entry, settings), small, *shown)
         done += 1
         if progress:
             progress(done, total)
@@ -316,7 +333,7 @@ def render_cards(
         result.keys.update(keys.values())
         missing = []
         for fmt in keys:
-            hit = _cached(cache, keys[fmt])
+            hit = _cached(cache, keys[fmt], fmt)
             if hit is None:
                 missing.append(fmt)
             else:
@@ -342,7 +359,8 @@ def _collect(todo, outputs, cache: Path, result: CardsResult, publish) -> None:
             result.problems.append(problem)
         for fmt, (data, ext, preview) in images.items():
             if problem is None:  # a stand-in card is never cached: the problem shows every build
-                write_if_changed(cache.parent / PREVIEWS / f"{keys[fmt]}.webp", preview)
+                if preview:
+                    write_if_changed(cache.parent / PREVIEWS / f"{keys[fmt]}.webp", preview)
                 write_if_changed(cache / f"{keys[fmt]}.{ext}", data)
             else:
                 result.failed += 1
