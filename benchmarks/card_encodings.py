@@ -4,8 +4,10 @@ Draws every card of a journal (this repository's sample entries by default) in e
 encodes each one several ways and reports, per format and encoding: median bytes, median
 CPU time of the encode alone, SSIM against the lossless card (mean over the card, and the
 worst 64-px tile, which is where damaged text would show), and whether tesseract reads back
-exactly the text it reads from the lossless card. It also times the ways of making the
-small page preview.
+every word of the card's text that it reads from the lossless card (words compared after
+case folding and with apostrophes dropped; emoji and sparkles, which tesseract reads as
+stray symbols that flip with any pixel change, are not words). It also times the ways of
+making the small page preview.
 
     .venv/bin/python benchmarks/card_encodings.py            # about 3 minutes on 2 cores
     .venv/bin/python benchmarks/card_encodings.py --no-ocr   # sizes, times and SSIM only
@@ -19,12 +21,14 @@ from __future__ import annotations
 import argparse
 import io
 import os
+import re
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 import unicodedata
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
@@ -34,6 +38,7 @@ from PIL import Image
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from glimmer_publish.cards.content import card_text  # noqa: E402
 from glimmer_publish.cards.render import draw_entry, encode_preview, preview_size  # noqa: E402
 from glimmer_publish.entries import load_journal  # noqa: E402
 from glimmer_publish.settings import load_settings  # noqa: E402
@@ -127,6 +132,17 @@ def ocr(img: Image.Image, langs: str) -> str:
     return _OCR_SEEN[digest]
 
 
+def words(text: str) -> Counter:
+    """The words of a text as OCR is judged on them: case folded, apostrophes dropped."""
+    text = re.sub(r"['’‘`´]", "", text.casefold())
+    return Counter(re.findall(r"\w+", text))
+
+
+def words_read(card_words: Counter, read: str) -> Counter:
+    """Which of the card's own words tesseract found (as many times as the card has them)."""
+    return card_words & words(read)
+
+
 def _preview_lanczos(img: Image.Image) -> bytes:
     """How previews were made before this study: Lanczos with a box pre-reduction."""
     small = img.convert("RGB").resize(preview_size(*img.size), Image.Resampling.LANCZOS,
@@ -177,6 +193,7 @@ def main(argv: list[str] | None = None) -> int:
     previews: dict[tuple[str, str], list[tuple[float, int]]] = {}
     draw_cpu: dict[str, list[float]] = {f: [] for f in formats}
     ocr_total = ocr_same = 0
+    ocr_words = [0, 0]  # words tesseract reads from the lossless cards, words on them
     mismatches: list[str] = []
     for entry in entries:
         t = time.process_time()
@@ -187,18 +204,24 @@ def main(argv: list[str] | None = None) -> int:
             truth = None
             if not args.no_ocr and fmt in ocr_formats:
                 langs = _languages(entry.title + (entry.where or "") + entry.body)
-                truth = ocr(img, langs)
+                t = card_text(entry, settings)
+                card_words = words(" ".join((t.title, t.excerpt, t.footer, t.label)))
+                truth = words_read(card_words, ocr(img, langs))
+                ocr_words[0] += sum(truth.values())
+                ocr_words[1] += sum(card_words.values())
             for name, encode in ENCODINGS.items():
                 cpu, data = _cpu(lambda encode=encode, img=img: encode(img), args.repeat)
                 back = Image.open(io.BytesIO(data)).convert("RGB")
                 mean, worst = ssim(img, back)
                 same = None
                 if truth is not None and name != LOSSLESS:
-                    same = ocr(back, langs) == truth
+                    lost = truth - words_read(card_words, ocr(back, langs))
+                    same = not lost
                     ocr_total += 1
                     ocr_same += same
                     if not same:
-                        mismatches.append(f"{entry.slug} {fmt} {name}")
+                        mismatches.append(f"{entry.slug} {fmt} {name}: lost "
+                                          f"{' '.join(sorted(lost.elements()))}")
                 row = rows.setdefault((fmt, name), {"bytes": [], "cpu": [], "ssim": [],
                                                     "worst": [], "ocr": []})
                 row["bytes"].append(len(data))
@@ -215,7 +238,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{len(entries)} entries x {len(formats)} formats; medians per card; "
           f"encode CPU is the median of {args.repeat} encodes\n")
     print("| format | encoding | bytes | encode CPU | SSIM mean | SSIM worst tile | "
-          "OCR same as lossless |")
+          "OCR: no word lost |")
     print("| --- | --- | --- | --- | --- | --- | --- |")
     for (fmt, name), row in rows.items():
         ocr_cell = (f"{sum(row['ocr'])}/{len(row['ocr'])}" if row["ocr"] else
@@ -231,7 +254,9 @@ def main(argv: list[str] | None = None) -> int:
     for fmt, vals in draw_cpu.items():
         print(f"| {fmt} | {statistics.median(vals) * 1000:.1f} ms |")
     if ocr_total:
-        print(f"\nOCR read-back equal to the lossless card's: {ocr_same}/{ocr_total}")
+        print(f"\nFrom the lossless cards tesseract reads {ocr_words[0]} of their "
+              f"{ocr_words[1]} words. Lossy cards that lose none of those: "
+              f"{ocr_same}/{ocr_total}")
         for m in mismatches:
             print(f"- differs: {m}")
     return 0

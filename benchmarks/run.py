@@ -201,22 +201,19 @@ def site_sizes(site: Path, slugs: list[str]) -> dict[str, float]:
     from glimmer_publish.site_size import measure as measure_site
 
     size = measure_site(site)
-    og, extra, recent = [], [], 0
+    old, recent = [], []  # bytes of each entry's cards and previews
     for slug in slugs:
         files = [*(site / "cards" / slug).glob("*"), *(site / "thumbs" / slug).glob("*")]
-        og.append(sum(f.stat().st_size for f in files if f.stem == "og"))
-        more = sum(f.stat().st_size for f in files if f.stem != "og")
-        if more:
-            recent += 1
-            extra.append(more)
+        total = sum(f.stat().st_size for f in files)
+        (recent if any(f.stem != "og" for f in files) else old).append(total)
     n = len(slugs)
     pages = size.pages / n
-    per_old = statistics.mean(og) + pages
-    estimate = 10_000 * per_old + recent * (statistics.mean(extra) if extra else 0)
+    per_old = statistics.mean(old) if old else 0.0
+    per_recent = statistics.mean(recent) if recent else 0.0
+    estimate = 10_000 * pages + (10_000 - len(recent)) * per_old + len(recent) * per_recent
     return {"total": size.total, "cards": size.cards, "previews": size.previews,
-            "pages": size.pages, "n": n, "recent": recent, "og": statistics.mean(og),
-            "extra": statistics.mean(extra) if extra else 0.0, "pages_per_entry": pages,
-            "estimate_10000": estimate}
+            "pages": size.pages, "n": n, "recent": len(recent), "og": per_old,
+            "extra": per_recent, "pages_per_entry": pages, "estimate_10000": estimate}
 
 
 def serve_reaction(project: Path, entry: Path, slug: str, round_: int, log: Path,
@@ -423,10 +420,10 @@ def report(results: list[Results], repeat: int, about: list[str]) -> str:
             z = res.site
             lines += ["", f"Site size after (a): {z['total'] / 1e6:,.0f} MB (cards "
                       f"{z['cards'] / 1e6:,.0f} MB, previews {z['previews'] / 1e6:,.0f} MB, pages, "
-                      f"feeds and assets {z['pages'] / 1e6:,.0f} MB). Per entry: og card and "
-                      f"preview {z['og'] / 1e3:,.1f} kB, pages {z['pages_per_entry'] / 1e3:,.1f} "
-                      f"kB; the {z['recent']:,.0f} recent entries add "
-                      f"{z['extra'] / 1e3:,.1f} kB each (three more formats and previews). "
+                      f"feeds and assets {z['pages'] / 1e6:,.0f} MB). Per entry: pages "
+                      f"{z['pages_per_entry'] / 1e3:,.1f} kB; cards of an older entry "
+                      f"{z['og'] / 1e3:,.1f} kB; cards and previews of each of the "
+                      f"{z['recent']:,.0f} recent ones {z['extra'] / 1e3:,.1f} kB. "
                       f"Carried to N = 10,000 (one a day, so as many recent ones): "
                       f"**{z['estimate_10000'] / 1e6:,.0f} MB** — an estimate, not a build."]
         if res.ref_cards:
