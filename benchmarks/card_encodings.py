@@ -184,9 +184,9 @@ def main(argv: list[str] | None = None) -> int:
     entries = [e for e in load_journal(settings, include_drafts=True).entries]
     formats = args.formats.split(",") if args.formats else list(settings.card_formats)
     if args.encodings:
-        words = args.encodings.split(",")
+        kept = args.encodings.split(",")
         for name in list(ENCODINGS):
-            if name != LOSSLESS and not any(w in name for w in words):
+            if name != LOSSLESS and not any(w in name for w in kept):
                 del ENCODINGS[name]
     ocr_formats = set(args.ocr_formats.split(","))
     rows: dict[tuple[str, str], dict[str, list]] = {}
