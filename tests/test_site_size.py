@@ -57,6 +57,9 @@ def test_glimmers_older_than_a_year_keep_only_their_link_preview_card(tmp_path):
     page = (site / "glimmers" / "2025-06-01-cherries" / "index.html").read_text(encoding="utf-8")
     assert '<meta property="og:image:width" content="600"' in page
     assert "og.jpg" in page and "story.jpg" not in page and "thumbs/" not in page
+    assert "glimmer cards 2025-06-01-cherries --format square" in page
+    recent = (site / "glimmers" / "2026-01-10-snow" / "index.html").read_text(encoding="utf-8")
+    assert "glimmer cards" not in recent and "story.jpg" in recent
     # and the build says how big the site is
     size = measure(site)
     assert f"the site is {size.total / 1_000_000:,.1f} MB" in result.stderr

@@ -272,9 +272,13 @@ def share_context(entry: Entry, root: str, cards: Cards, settings: Settings) -> 
             "height": card.height, "href": root + card.path, "mime": card.mime,
             "download": f"{entry.slug}-{fmt}.{ext}"})
     text = caption(entry, settings)
+    # Older glimmers keep only their link card on the site (card_formats_recent_days):
+    # say how to make the others, rather than leave the sharer wondering where they went.
+    more = [f for f in SHARE_ORDER if f in settings.card_formats and f not in mine]
     return {"title": entry.title, "url": settings.absolute(entry.url), "cards": items,
             "chosen": formats[0] if formats else "", "caption": text,
-            "rows": _caption_rows(text)}
+            "rows": _caption_rows(text), "more": more,
+            "command": f"glimmer cards {entry.slug} --format {more[0]}" if more else ""}
 
 
 def entry_context(entry: Entry, body_html: str, url: str, cards: Cards, settings: Settings,
