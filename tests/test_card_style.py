@@ -170,3 +170,23 @@ def test_pruning_keeps_exactly_the_cards_the_last_build_used(tmp_path):
     # what was just written by a build still running (newer than `before`) is never pruned
     assert prune_cache(settings, set(), before=0.0) == 0
     assert len(list(cards.iterdir())) == len(later)
+
+
+def test_a_card_pruned_by_another_build_after_the_lookup_is_drawn_again(tmp_path, monkeypatch):
+    """Two builds sharing a cache: the file found a moment ago may be gone when it is linked."""
+    settings = _journal(tmp_path)
+    entries = load_journal(settings).entries[:1]
+    render_cards(entries, settings, tmp_path / "site1", formats=("og",), workers=1)
+    found = render._cached
+
+    def then_pruned(folder, key, fmt):
+        hit = found(folder, key, fmt)
+        assert hit is not None
+        prune_cache(settings, set(), before=float("inf"))  # the other build prunes everything
+        return hit
+
+    monkeypatch.setattr(render, "_cached", then_pruned)
+    again = render_cards(entries, settings, tmp_path / "site2", formats=("og",), workers=1)
+    assert (again.rendered, again.cached) == (1, 0)
+    card = again.cards[entries[0].slug]["og"]
+    assert (tmp_path / "site2" / card.path).stat().st_size == card.size > 0

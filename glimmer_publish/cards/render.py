@@ -334,11 +334,14 @@ def render_cards(
         missing = []
         for fmt in keys:
             hit = _cached(cache, keys[fmt], fmt)
-            if hit is None:
-                missing.append(fmt)
-            else:
-                result.cached += 1
-                publish(entry, fmt, *hit)
+            try:
+                if hit is not None:
+                    publish(entry, fmt, *hit)
+                    result.cached += 1
+                    continue
+            except FileNotFoundError:
+                pass  # pruned by another build sharing the cache since we looked: draw it
+            missing.append(fmt)
         if missing:
             todo.append((entry, tuple(missing), keys))
 

@@ -203,9 +203,13 @@ class GlimmerPlugin(BasePlugin[GlimmerConfig]):
         return nav
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        """Drop cached cards this site no longer uses; say how big the site has grown."""
+        """Drop cached cards this site no longer uses; say how big the site has grown.
+
+        Only a real build prunes: a preview shows drafts and half-written entries, and the
+        cards the published site needs should still be there when it is built."""
         assert self.settings is not None
-        prune_cache(self.settings, self.card_keys, self.started)
+        if not self.serving:
+            prune_cache(self.settings, self.card_keys, self.started)
         size = site_size.measure(Path(config.site_dir))
         log.info(site_size.summary(size))
         warning = site_size.warning(size, self.settings.card_formats,
