@@ -32,8 +32,8 @@ def panel(problems: Sequence[Problem]) -> str:
     for p in problems:
         where = f"{p.path}:{p.line}:{p.col}"
         field = f"{p.field}: " if p.field else ""
-        hint = (f'<br><span class="glimmer-problem-hint">hint: {escape(p.hint.strip())}</span>'
-                if p.hint.strip() else "")
+        hint = (f'<br><span class="glimmer-problem-hint" style="white-space:pre-line">'
+                f"hint: {escape(p.hint.strip())}</span>" if p.hint.strip() else "")
         items.append(f'<li><code>{escape(where)}</code> {escape(field + p.message)}{hint}</li>')
     heading = ("One thing in your journal needs a look" if n == 1 else
                f"{n} things in your journal need a look")
