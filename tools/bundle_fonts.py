@@ -7,6 +7,7 @@ and region, while the everyday characters of each region's national standards fi
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import sys
 from pathlib import Path
@@ -59,10 +60,8 @@ def _decode_all(codec: str, leads: range, trails: list[int], prefix: bytes = b""
     out: set[str] = set()
     for a in leads:
         for b in trails:
-            try:
+            with contextlib.suppress(UnicodeDecodeError):
                 out.update(bytes([*prefix, a, b]).decode(codec))
-            except UnicodeDecodeError:
-                pass
     return out
 
 
