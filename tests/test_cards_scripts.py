@@ -186,3 +186,14 @@ def test_another_shaping_library_version_changes_the_card_cache_key(journal, mon
                       lambda lib, name=name: "0.0.1" if lib == name else real(lib))
             assert cache_key(entry, journal.settings, "og", "") != before, name
     assert cache_key(entry, journal.settings, "og", "") == before
+
+
+def test_the_build_log_names_what_the_cards_leave_out(journal, caplog):
+    from glimmer_publish.build import run_mkdocs_build
+
+    _site(journal, "Clay 𒀀 tablet")
+    (journal.root / "docs").mkdir()
+    run_mkdocs_build(journal.root / "mkdocs.yml", journal.root / "site")
+    warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert any("2026-03-14-clay.md:2:14: warning: title: '𒀀' (U+12000" in w for w in warnings)
+    assert (journal.root / "site" / "cards" / "2026-03-14-clay" / "og.png").is_file()
