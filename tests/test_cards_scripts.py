@@ -148,7 +148,7 @@ def no_fribidi(monkeypatch):
     monkeypatch.setattr(features, "check", lambda name: False if name == "fribidi" else real(name))
 
 
-@pytest.mark.parametrize("command", ["cards", "build"])
+@pytest.mark.parametrize("command", ["cards", "build", "serve"])
 def test_without_fribidi_drawing_commands_stop_with_install_help(journal, capsys, no_fribidi,
                                                                  command):
     _site(journal, "Sun on the kettle")
