@@ -197,3 +197,19 @@ def test_the_build_log_names_what_the_cards_leave_out(journal, caplog):
     warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
     assert any("2026-03-14-clay.md:2:14: warning: title: '𒀀' (U+12000" in w for w in warnings)
     assert (journal.root / "site" / "cards" / "2026-03-14-clay" / "og.png").is_file()
+
+
+def test_warnings_point_into_folded_values_bodies_and_felt(journal):
+    journal.write("2026-01-02-a.md", '---\ntitle: "Quoted 𒀁"\ndate: 2026-01-02\nwhere: >\n'
+                  '  folded place\n  with 𒀂\n---\n\nFirst line here.\nA clay 𒀀 tablet.\n',
+                  dedent=False)
+    journal.write("2026-01-03-b.md", "---\ntitle: Plain\ndate: 2026-01-03\n"
+                  "felt: warm 𒀃 chest\n---\n", dedent=False)
+    found = [(p.path, p.line, p.col, p.field, p.message.split("'")[1])
+             for e in load_journal(journal.settings).entries for p in undrawable(e)]
+    assert sorted(found) == [
+        ("entries/2026-01-02-a.md", 2, 16, "title", "𒀁"),
+        ("entries/2026-01-02-a.md", 6, 8, "where", "𒀂"),
+        ("entries/2026-01-02-a.md", 10, 8, "body", "𒀀"),
+        ("entries/2026-01-03-b.md", 4, 12, "felt", "𒀃"),
+    ]
