@@ -3,6 +3,10 @@
 Pillow draws one font at a time, so text is cut into clusters (a character with its marks,
 an emoji sequence, a flag), each cluster goes to the first face that has all of its glyphs,
 and neighbouring clusters with the same face become one run that raqm shapes as a whole.
+Han characters try the CJK face of the entry's language first, so they take its regional
+forms. What no face has is returned by `resolve`, for the writer to be told.
+
+This is the only module that names the bundled font files.
 """
 
 from __future__ import annotations
@@ -45,7 +49,6 @@ _HAN_ORDER = {
     "zh-Hans": ("sc", "tc", "jp", "kr"),
     "zh-Hant": ("tc", "sc", "jp", "kr"),
 }
-CJK = HAN["jp"]  # the default when neither language nor text says which region
 
 # Scripts in the order a title tries them: (bold title face, regular text face).
 _SCRIPTS = (
