@@ -213,3 +213,20 @@ def test_warnings_point_into_folded_values_bodies_and_felt(journal):
         ("entries/2026-01-02-a.md", 10, 8, "body", "𒀀"),
         ("entries/2026-01-03-b.md", 4, 12, "felt", "𒀃"),
     ]
+
+
+def test_a_changed_font_changes_the_fonts_fingerprint(tmp_path, monkeypatch):
+    from fontTools.ttLib import TTFont
+
+    from glimmer_publish.cards import fonts
+
+    for path in fonts.FONT_DIR.iterdir():
+        (tmp_path / path.name).symlink_to(path)
+    monkeypatch.setattr(fonts, "FONT_DIR", tmp_path)
+    before = fonts.fonts_digest.__wrapped__()
+    changed = tmp_path / "NotoSansThaana-Regular.ttf"
+    font = TTFont(changed.resolve())
+    font["head"].fontRevision += 0.001  # a new release of one font
+    changed.unlink()
+    font.save(changed)
+    assert fonts.fonts_digest.__wrapped__() != before
