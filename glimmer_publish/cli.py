@@ -14,6 +14,7 @@ from .problems import render
 from .settings import Settings, SettingsError, find_config, load_settings
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+DRAWING = ("build", "serve", "cards")  # commands that draw cards, so need text shaping
 
 
 def _settings(args: argparse.Namespace, *, publishing: bool = False) -> Settings:
@@ -39,6 +40,11 @@ def cmd_validate(args: argparse.Namespace) -> int:
                 print(f"glimmer validate: {p}: no such file or folder", file=sys.stderr)
                 return EXIT_USAGE
     journal = load_journal(settings, paths, include_drafts=True)
+    from .cards.drawable import undrawable
+
+    for entry in journal.entries:  # warnings: what the cards will have to leave out
+        journal.warnings.extend(undrawable(entry))
+
     photos = PhotoCheck()
     # Warnings are shown but never fail the run.
     problems = [*journal.problems, *journal.warnings, *photo_and_id_warnings(
@@ -160,6 +166,13 @@ def main(argv: list[str] | None = None) -> int:
     _never_fail_on_output()
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.command in DRAWING:
+        from .cards.shaping import shaping_problem
+
+        missing = shaping_problem()
+        if missing:  # stop before drawing a single card with unshaped text
+            print(f"glimmer {args.command}: {missing}", file=sys.stderr)
+            return EXIT_PROBLEMS
     try:
         return args.func(args)
     except SettingsError as exc:

@@ -18,6 +18,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from ..cards import Card, render_cards
+from ..cards.shaping import shaping_problem
 from ..entries import Entry, Journal, load_journal
 from ..feeds import build_feeds
 from ..markup import id_prefix, to_html
@@ -71,6 +72,9 @@ class GlimmerPlugin(BasePlugin[GlimmerConfig]):
         problems = list(self.config_problems)
         if not self.serving:  # `mkdocs serve` sets site_url to its own address
             problems += site_problems(config.site_url, config_file)
+        missing = shaping_problem()
+        if missing:
+            problems.append(missing)
         if problems:  # before any card is drawn (cards come in on_files)
             raise PluginError("\n".join(problems))
         root = Path(config.config_file_path or "mkdocs.yml").resolve().parent
