@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -199,3 +200,18 @@ def test_write_link_bookmark_with_go_opens_the_editor_at_once(open_tab, practice
     with tab.page.expect_request("https://github.com/**") as request:
         tab.page.goto(practice_site.url + "write/#go")
     assert "filename=entries/2026/2026-11-03-0805.md" in request.value.url
+
+
+@pytest.mark.parametrize("path", ["on-this-day/", "year/2026/", "write/"])
+def test_practice_pages_fit_a_phone(open_tab, practice_site, path, tmp_path):
+    """No sideways scrolling at 390 px; GLIMMER_SCREENSHOTS=folder keeps the pictures."""
+    tab = open_tab(practice_site, "phone")
+    tab.page.clock.set_fixed_time(datetime(2026, 11, 3, 12, 0))
+    tab.goto(path)
+    tab.page.evaluate("document.fonts.ready")
+    overflow = tab.page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0, f"{path} is {overflow}px wider than the phone"
+    folder = Path(os.environ.get("GLIMMER_SCREENSHOTS") or tmp_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    tab.page.screenshot(path=folder / f"practice-{path.strip('/').replace('/', '-')}.png",
+                        full_page=True)
