@@ -36,7 +36,25 @@ class Latest:
     buddy: Buddy
     title: str = ""
     url: str = ""
-    note: str = ""
+    note: str = ""  # one of NOTES (a gettext message id), empty when the glimmer came
+    code: int = 0  # the HTTP status, for the "answered with an error" note
+
+
+# Why a buddy's newest glimmer is missing this time (English message ids; pages translate).
+SLOW = "took too long to answer this time"
+HTTP_ERROR = "answered with an error (%(code)s) this time"
+UNREADABLE = "the feed could not be read this time"
+EMPTY = "the feed has no glimmers in it yet"
+UNREACHABLE = "could not be reached this time"
+NOTES = (SLOW, HTTP_ERROR, UNREADABLE, EMPTY, UNREACHABLE)
+
+
+class FeedError(ValueError):
+    """A feed arrived but holds nothing we can show; `note` says which way."""
+
+    def __init__(self, note: str):
+        super().__init__(note)
+        self.note = note
 
 
 def opml(title: str, buddies: Sequence[Buddy], when: datetime) -> bytes:
@@ -59,7 +77,7 @@ def latest_from_feed(data: bytes, base: str) -> tuple[str, str]:
     try:
         root = ET.fromstring(data)
     except ET.ParseError as exc:
-        raise ValueError("the feed is not readable XML") from exc
+        raise FeedError(UNREADABLE) from exc
     item = root.find("channel/item")
     if item is not None:
         return (item.findtext("title") or "").strip(), (item.findtext("link") or "").strip()
@@ -70,7 +88,7 @@ def latest_from_feed(data: bytes, base: str) -> tuple[str, str]:
             link = entry.find(f"{ATOM}link")
         href = link.get("href", "") if link is not None else ""
         return (entry.findtext(f"{ATOM}title") or "").strip(), urljoin(base, href)
-    raise ValueError("the feed has no glimmers in it")
+    raise FeedError(EMPTY)
 
 
 def _fetch(buddy: Buddy, timeout: float) -> Latest:
@@ -78,10 +96,10 @@ def _fetch(buddy: Buddy, timeout: float) -> Latest:
     with urllib.request.urlopen(request, timeout=timeout) as response:
         data = response.read(MAX_FEED_BYTES + 1)
     if len(data) > MAX_FEED_BYTES:
-        raise ValueError("the feed is larger than 1 MB")
+        raise FeedError(UNREADABLE)
     title, url = latest_from_feed(data, buddy.feed)
     if not title:
-        raise ValueError("the newest glimmer has no title")
+        raise FeedError(EMPTY)
     return Latest(buddy, title=title, url=url)
 
 
@@ -97,7 +115,7 @@ def fetch_latest(buddies: Sequence[Buddy], total_seconds: float) -> list[Latest]
         try:
             found[i] = _fetch(buddy, total_seconds)
         except Exception as exc:  # any network or feed trouble is a note, never a failed build
-            found[i] = Latest(buddy, note=_why(exc))
+            found[i] = _why(buddy, exc)
 
     threads = [threading.Thread(target=work, args=(i, b), daemon=True)
                for i, b in enumerate(buddies)]
@@ -105,13 +123,15 @@ def fetch_latest(buddies: Sequence[Buddy], total_seconds: float) -> list[Latest]
         t.start()
     for t in threads:
         t.join(max(0.0, deadline - time.monotonic()))
-    return [found.get(i) or Latest(b, note="took too long to answer this time")
+    return [found.get(i) or Latest(b, note=SLOW)
             for i, b in enumerate(buddies)]
 
 
-def _why(exc: Exception) -> str:
+def _why(buddy: Buddy, exc: Exception) -> Latest:
     if isinstance(exc, urllib.error.HTTPError):
-        return f"answered with an error ({exc.code}) this time"
-    if isinstance(exc, ValueError):
-        return str(exc)
-    return "could not be reached this time"
+        return Latest(buddy, note=HTTP_ERROR, code=exc.code)
+    if isinstance(exc, FeedError):
+        return Latest(buddy, note=exc.note)
+    if isinstance(exc, TimeoutError):
+        return Latest(buddy, note=SLOW)
+    return Latest(buddy, note=UNREACHABLE)

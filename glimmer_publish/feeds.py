@@ -26,7 +26,7 @@ from feedgen.util import xml_elem
 from . import __version__
 from .cards.model import Card
 from .entries import Entry
-from .markup import to_html
+from .markup import configure, id_prefix, to_html
 from .settings import Settings, SettingsError
 
 GENERATOR = "Glimmer Publish"
@@ -124,7 +124,7 @@ def card_html(card: Card, settings: Settings) -> str:
 def item_html(entry: Entry, settings: Settings, card: Card | None = None) -> str:
     """The full content of an item: the card first (so every reader shows a picture),
     then the body, all URLs absolute."""
-    body = absolute_html(to_html(entry.body), url(settings, entry.url))
+    body = absolute_html(to_html(entry.body, id_prefix(entry.slug)), url(settings, entry.url))
     return clean((card_html(card, settings) + "\n" if card else "") + body)
 
 
@@ -305,6 +305,7 @@ def build_feeds(
     dropped here again anyway, before anything (tags, dates) is derived from them.
     """
     _check_site_url(settings)
+    configure(settings.markdown_extensions, settings.markdown_configs)
     cards = cards or {}
     public = sorted((e for e in entries if not e.draft and not e.private),
                     key=lambda e: (e.date, e.slug), reverse=True)

@@ -200,7 +200,7 @@ def test_bad_buddy_servers_never_break_or_stall_the_build(tmp_path, card_cache, 
                     .xpath("//article")[0].text_content().split())
     assert "good · Feed good Lately: Geese over the river" in text
     assert "slow · Feed slow took too long to answer this time" in text
-    assert "garbage · Feed garbage the feed is not readable XML" in text
+    assert "garbage · Feed garbage the feed could not be read this time" in text
     assert "broken · Feed broken answered with an error (500) this time" in text
     assert "Traceback" not in done.stderr
 

@@ -1,7 +1,8 @@
 """Pages of the practice: write link, on this day, a calm year, buddies (and the OPML files).
 
-Data is prepared here from entries and settings; the markup lives in Jinja templates under
-glimmer_publish/theme/glimmer/, so a journal can restyle them. No MkDocs imports.
+Data is prepared here from entries and settings; the markup lives in Jinja templates
+(glimmer_publish/theme/glimmer/*.html, overridable from the journal's custom_dir), drawn by
+the plugin like every other generated page. No MkDocs imports.
 """
 
 from __future__ import annotations
@@ -9,42 +10,33 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
-from functools import cache
-from pathlib import Path
+from typing import Any
 
 from babel.core import Locale
 from babel.dates import format_date, get_day_names
-from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from .. import calm_year, onthisday, write_link
 from ..buddies import Buddy, Latest, opml
 from ..entries import Entry
 from ..settings import Settings
-from .labels import locale_for, month_name
-from .pages import LISTING, Source, document
+from .labels import N_, locale_for, month_name, translations
+from .pages import LISTING, Source, document, root_of, url_of
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "theme" / "glimmer"
 CSS = "assets/glimmer-practice.css"
+# buddies.NOTES, marked here for the catalog (the core cannot import the plugin's N_).
+BUDDY_NOTES = (
+    N_("took too long to answer this time"),
+    N_("answered with an error (%(code)s) this time"),
+    N_("the feed could not be read this time"),
+    N_("the feed has no glimmers in it yet"),
+    N_("could not be reached this time"),
+)
 
 
-@cache
-def _env() -> Environment:
-    return Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]),
-                       trim_blocks=True, lstrip_blocks=True)
-
-
-def render(name: str, **data: object) -> str:
-    """A template as one raw-HTML block: no blank lines, so Markdown leaves it alone."""
-    html = _env().get_template(name).render(**data)
-    return "\n".join(line for line in html.splitlines() if line.strip())
-
-
-def stylesheet() -> str:
-    return (TEMPLATES / "practice.css").read_text(encoding="utf-8")
-
-
-def _page(src: str, title: str, body: str, kind: str, **front: object) -> Source:
-    return Source(src, document({"title": title, **LISTING, **front}, body), kind)
+def _source(src: str, title: str, kind: str, template: str, front: Mapping[str, Any] | None = None,
+            **context: Any) -> Source:
+    return Source(src, document({"title": title, **LISTING, **(front or {})}), kind,
+                  template=template, context={"root": root_of(url_of(src)), **context})
 
 
 # ---------------------------------------------------------------- write link
@@ -52,11 +44,12 @@ def _page(src: str, title: str, body: str, kind: str, **front: object) -> Source
 
 def write_page(link: write_link.WriteLink | None, labels: Mapping[str, str],
                unlisted: bool) -> Source:
+    """The page holding the link; its script dates the file on the writer's phone."""
     fallback = f"{link.base}?filename={link.entries_path}/" if link else ""
-    body = render("write.html", labels=labels, link=link, fallback=fallback,
-                  template=write_link.TEMPLATE, token=write_link.DATE_TOKEN)
-    extra = {"robots": "noindex"} if unlisted else {}
-    return _page("write/index.md", labels["write"], body, "write", **extra)
+    front = {"robots": "noindex"} if unlisted else {}
+    return _source("write/index.md", labels["write"], "write", "glimmer/write.html", front,
+                   link=link, fallback=fallback, template=write_link.TEMPLATE,
+                   token=write_link.DATE_TOKEN)
 
 
 # ---------------------------------------------------------------- on this day
@@ -66,6 +59,7 @@ def on_this_day(entries: Sequence[Entry], thumbs: Mapping[str, str], settings: S
                 labels: Mapping[str, str]) -> tuple[Source, str]:
     """The page (with its no-JS list by month and day) and its JSON index."""
     index = onthisday.day_index(entries, thumbs)
+    locale = locale_for(settings.language)
     months: list[dict] = []
     for key, items in index.items():
         month, day = int(key[:2]), int(key[3:])
@@ -73,78 +67,84 @@ def on_this_day(entries: Sequence[Entry], thumbs: Mapping[str, str], settings: S
         if not months or months[-1]["number"] != month:
             months.append({"number": month, "name": month_name(when, settings.language),
                            "days": []})
-        months[-1]["days"].append({
-            "key": key, "entries": items,
-            "name": format_date(when, "d MMMM", locale=locale_for(settings.language))})
-    body = render("on-this-day.html", labels=labels, months=months, root="../",
-                  heading_format=labels["otd_heading"], language=settings.language)
-    data = json.dumps(index, ensure_ascii=False, separators=(",", ":"))
-    return _page("on-this-day/index.md", labels["otd"], body, "on-this-day"), data
+        months[-1]["days"].append({"key": key, "entries": items,
+                                   "name": format_date(when, "d MMMM", locale=locale)})
+    page = _source("on-this-day/index.md", labels["otd"], "on-this-day",
+                   "glimmer/on-this-day.html", months=months, language=settings.language)
+    return page, json.dumps(index, ensure_ascii=False, separators=(",", ":"))
 
 
 # ---------------------------------------------------------------- a calm year
 
 
-def _weekdays(language: str, first: int) -> list[dict]:
-    short = get_day_names("abbreviated", locale=locale_for(language))
-    long = get_day_names("wide", locale=locale_for(language))
+def _weekdays(locale: Locale) -> list[dict]:
+    short = get_day_names("abbreviated", locale=locale)
+    long = get_day_names("wide", locale=locale)
+    first = locale.first_week_day
     return [{"short": short[(first + i) % 7], "long": long[(first + i) % 7]} for i in range(7)]
+
+
+def day_name(day: date, count: int, settings: Settings) -> str:
+    """What a screen reader says for a lit day: '3 November 2026: 2 glimmers'. Never a
+    count of the days without one."""
+    t = translations(settings.language)
+    long = format_date(day, "long", locale=locale_for(settings.language))
+    return t.ngettext("%(day)s: %(count)s glimmer", "%(day)s: %(count)s glimmers", count) % {
+        "day": long, "count": count}
+
+
+def year_context(entries: Sequence[Entry], year: int, every: Sequence[int],
+                 settings: Settings) -> dict[str, Any]:
+    locale = Locale.parse(locale_for(settings.language))
+    lit = calm_year.lit_days(entries, year)
+    months = []
+    for month in calm_year.months(year, locale.first_week_day):
+        weeks = [[None if d is None else {
+            "number": d.day, "id": f"d{d.isoformat()}", "lit": d in lit,
+            "label": day_name(d, len(lit[d]), settings) if d in lit else ""} for d in week]
+            for week in month.weeks]
+        months.append({"name": month_name(month.first, settings.language), "weeks": weeks})
+    days = [{"id": f"d{d.isoformat()}", "entries": es,
+             "name": format_date(d, "long", locale=locale)} for d, es in lit.items()]
+    return {"year": year, "months": months, "days": days, "weekdays": _weekdays(locale),
+            "others": [y for y in every if y != year]}
 
 
 def year_pages(entries: Sequence[Entry], settings: Settings,
                labels: Mapping[str, str]) -> list[Source]:
-    """`year/` (the newest year) and `year/YYYY/` for every year with glimmers."""
-    locale = Locale.parse(locale_for(settings.language))
-    first = locale.first_week_day
+    """`year/YYYY/` for every year with glimmers, and `year/` showing the newest one."""
+    t = translations(settings.language)
     every = calm_year.years(entries)
     pages = []
     for year in every:
-        lit = calm_year.lit_days(entries, year)
-
-        def long_day(d: date) -> str:
-            return format_date(d, "long", locale=locale)
-
-        months = []
-        for month in calm_year.months(year, first):
-            weeks = []
-            for week in month.weeks:
-                cells = []
-                for d in week:
-                    if d is None:
-                        cells.append(None)
-                        continue
-                    found = lit.get(d, [])
-                    label = (labels["year_day_one"].format(day=long_day(d)) if len(found) == 1
-                             else labels["year_day"].format(day=long_day(d), count=len(found)))
-                    cells.append({"number": d.day, "lit": bool(found), "id": f"d{d.isoformat()}",
-                                  "label": label if found else ""})
-                weeks.append(cells)
-            months.append({"name": month_name(month.first, settings.language), "weeks": weeks})
-        days = [{"id": f"d{d.isoformat()}", "name": long_day(d), "entries": es}
-                for d, es in lit.items()]
-        for src, root in ((f"year/{year}/index.md", "../../"),
-                          *((("year/index.md", "../"),) if year == every[0] else ())):
-            title = labels["year_title"].format(year=year)
-            body = render("year.html", labels=labels, title=title, months=months, days=days,
-                          weekdays=_weekdays(settings.language, first), root=root,
-                          others=[y for y in every if y != year])
-            pages.append(_page(src, title if src != "year/index.md" else labels["year"],
-                               body, "year"))
+        context = year_context(entries, year, every, settings)
+        title = t.gettext("%(year)s, softly lit") % {"year": year}
+        pages.append(_source(f"year/{year}/index.md", title, "year", "glimmer/year.html",
+                             title=title, **context))
+        if year == every[0]:
+            pages.append(_source("year/index.md", labels["year"], "year", "glimmer/year.html",
+                                 title=title, **context))
     return pages
 
 
 # ---------------------------------------------------------------- buddies
 
 
-def buddies_page(buddies: Sequence[Buddy], latest: Sequence[Latest],
+def buddies_page(buddies: Sequence[Buddy], latest: Sequence[Latest], settings: Settings,
                  labels: Mapping[str, str]) -> Source:
+    """Each buddy with their site and feed, and (when fetched) their newest glimmer or a
+    calm note saying why it is missing this time."""
+    t = translations(settings.language)
     news = {item.buddy: item for item in latest}
-    rows = [{"name": b.name, "site": b.site, "feed": b.feed,
-             "latest_title": news[b].title if b in news else "",
-             "latest_url": news[b].url if b in news else "",
-             "note": news[b].note if b in news else ""} for b in buddies]
-    body = render("buddies.html", labels=labels, buddies=rows, root="../")
-    return _page("buddies/index.md", labels["buddies"], body, "buddies")
+    rows = []
+    for b in buddies:
+        item = news.get(b)
+        note = t.gettext(item.note) % {"code": item.code} if item and item.note else ""
+        rows.append({"name": b.name, "site": b.site, "feed": b.feed, "note": note,
+                     "latest_title": item.title if item else "",
+                     "latest_url": item.url if item else ""})
+    return _source("buddies/index.md", labels["buddies"], "buddies", "glimmer/buddies.html",
+                   buddies=rows)
 
 
 def opml_files(buddies: Sequence[Buddy], settings: Settings, newest: datetime | None
