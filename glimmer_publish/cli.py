@@ -37,8 +37,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
                 return EXIT_USAGE
     journal = load_journal(settings, paths, include_drafts=True)
     fmt = args.format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
-    if journal.problems:
-        print(render(journal.problems, fmt))
+    said = journal.problems + journal.warnings  # warnings are shown but never fail the run
+    if said:
+        print(render(said, fmt))
     elif fmt == "json":
         print("[]")
     if fmt != "json":
@@ -50,6 +51,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
                   file=sys.stderr)
         else:
             print(f"{journal.checked} {files} checked, all good", file=sys.stderr)
+        if journal.warnings:
+            n = len(journal.warnings)
+            print(f"{n} warning{'s' if n != 1 else ''} worth a look", file=sys.stderr)
     return EXIT_PROBLEMS if journal.problems else EXIT_OK
 
 
@@ -104,7 +108,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--tags", help="comma-separated, e.g. light,home")
     p.add_argument("--where", help="where it happened")
     p.add_argument("--felt", help="where or how you felt it in your body")
-    p.add_argument("--body", help="a sentence or two (default: a gentle prompt to fill in)")
+    p.add_argument("--body",
+                   help="a sentence or two (default: a prompt to replace before publishing)")
     p.set_defaults(func=cmd_new)
 
     for name, module in (("build", "build"), ("serve", "build"), ("cards", "cards.command")):
