@@ -122,7 +122,7 @@ def test_follow_opml_holds_this_journals_feed(built: Path):
     assert outline.get("xmlUrl") == "https://example.org/journal/feed.xml"
     assert outline.get("htmlUrl") == "https://example.org/journal/"
     follow = lxml_html.parse(str(built / "follow" / "index.html"))
-    assert follow.xpath("//a[@href='../follow.opml']")
+    assert follow.xpath("//a[@href='https://example.org/journal/follow.opml']")
 
 
 def test_buddies_page_links_each_buddy_and_the_opml(built: Path):

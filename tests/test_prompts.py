@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from glimmer_publish.entries import load_journal
+from glimmer_publish.entries import NEW_ENTRY_PROMPT, Entry, load_entry
 
 MKDOCS_YML = "site_name: Test\nplugins:\n  - glimmer:\n      timezone: Europe/Paris\n"
 
@@ -21,6 +21,17 @@ MKDOCS_YML = "site_name: Test\nplugins:\n  - glimmer:\n      timezone: Europe/Pa
 def repo(journal):
     (journal.root / "mkdocs.yml").write_text(MKDOCS_YML)
     return journal
+
+
+def written(repo) -> Entry:
+    """The one entry `glimmer new` wrote, once the writer has replaced its body prompt."""
+    (path,) = repo.entries_dir.rglob("*.md")
+    text = path.read_text(encoding="utf-8")
+    assert NEW_ENTRY_PROMPT in text
+    path.write_text(text.replace(NEW_ENTRY_PROMPT, "Two small notes."), encoding="utf-8")
+    entry, problems = load_entry(path, repo.settings)
+    assert not [p for p in problems if p.severity == "error"], problems
+    return entry
 
 
 class Terminal:
@@ -74,7 +85,7 @@ def test_questions_come_one_at_a_time_and_make_the_entry(repo):
     term.expect("Where did you feel it in your body? ")
     term.answer("A loosening in my shoulders")
     assert term.finish() == 0
-    (entry,) = load_journal(repo.settings).entries
+    entry = written(repo)
     assert (entry.title, entry.where, entry.felt) == (
         "Birdsong: two notes", "The bus stop", "A loosening in my shoulders")
     assert str(entry.path.relative_to(repo.root)) in term.seen
@@ -86,9 +97,7 @@ def test_every_question_can_be_skipped_with_enter(repo):
         term.expect(question)
         term.answer("")
     assert term.finish() == 0
-    journal = load_journal(repo.settings)
-    assert not journal.problems
-    (entry,) = journal.entries
+    entry = written(repo)
     assert entry.title and entry.where is None and entry.felt is None
 
 
@@ -105,7 +114,7 @@ def test_with_a_title_on_a_terminal_nothing_is_asked(repo):
     term = Terminal(repo.root, "new", "Warm bread", "--where", "Bakery")
     assert term.finish() == 0
     assert "?" not in term.seen
-    (entry,) = load_journal(repo.settings).entries
+    entry = written(repo)
     assert (entry.title, entry.where) == ("Warm bread", "Bakery")
 
 
@@ -124,5 +133,5 @@ def test_scripted_use_is_unchanged(repo):
                            "--felt", "Cold cheeks"], cwd=repo.root, stdin=subprocess.DEVNULL,
                           capture_output=True, text=True, timeout=30)
     assert done.returncode == 0, done.stderr
-    (entry,) = load_journal(repo.settings).entries
+    entry = written(repo)
     assert (entry.title, entry.felt) == ("Frost", "Cold cheeks")

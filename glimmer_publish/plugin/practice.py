@@ -33,10 +33,10 @@ BUDDY_NOTES = (
 )
 
 
-def _source(src: str, title: str, kind: str, template: str, front: Mapping[str, Any] | None = None,
-            **context: Any) -> Source:
-    return Source(src, document({"title": title, **LISTING, **(front or {})}), kind,
-                  template=template, context={"root": root_of(url_of(src)), **context})
+def _source(src: str, page_title: str, kind: str, page_template: str,
+            front: Mapping[str, Any] | None = None, **context: Any) -> Source:
+    return Source(src, document({"title": page_title, **LISTING, **(front or {})}), kind,
+                  template=page_template, context={"root": root_of(url_of(src)), **context})
 
 
 # ---------------------------------------------------------------- write link
