@@ -15,13 +15,16 @@ from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import quote, urlsplit
 
-# The title line the writer replaces. It is a YAML comment, so an untouched file has no
-# title and the validator refuses it ("title is required") until a title is typed.
-TITLE_LINE = "title:   # what did you notice? type it here, after 'title:'"
+# The writer types the title at the end of the empty `title:` line (a tap at a line's end
+# puts the cursor there on a phone); the hint above it is a YAML comment. Untouched, the file
+# has no title, and the validator refuses it ("title is required") until one is typed.
+HINT = "# What did you notice? Type it after title: below, then commit."
 DATE_TOKEN = "@DATE@"
+JS_SAFE = "!*'()"
 TEMPLATE = (
     "---\n"
-    f"{TITLE_LINE}\n"
+    f"{HINT}\n"
+    "title: \n"
     f"date: {DATE_TOKEN}\n"
     "# where: the place (optional)\n"
     "# felt: where you felt it in your body (optional)\n"
@@ -75,5 +78,6 @@ def entry_text(when: datetime) -> str:
 def new_file_url(link: WriteLink, when: datetime) -> str:
     """The same URL the page's script builds, for a given local time."""
     path = f"{link.entries_path.strip('/')}/{file_name(when)}"
-    return (f"{link.base}?filename={quote(path, safe='/')}"
-            f"&value={quote(entry_text(when), safe='')}")
+    # Escaped exactly as the script's encodeURIComponent does (it leaves !*'() as they are).
+    return (f"{link.base}?filename={quote(path, safe=JS_SAFE + '/')}"
+            f"&value={quote(entry_text(when), safe=JS_SAFE)}")

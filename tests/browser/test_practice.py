@@ -15,6 +15,7 @@ from harness import Site, axe_violations, copy_project, serve_site
 
 from glimmer_publish.entries import load_entry
 from glimmer_publish.settings import load_settings
+from glimmer_publish.write_link import WriteLink, new_file_url
 
 # (file, title, date): three years meet on 3 November; 29 February exists in 2024 only.
 ENTRIES = [
@@ -48,7 +49,12 @@ def practice_site(tmp_path_factory, card_cache: Path) -> Iterator[Site]:
     # write_repo rather than repo_url: Material's repo widget would call GitHub's API.
     text = re.sub(r"(?m)^(      page_size: .*)$", r"\1\n      write_link: true\n"
                   "      write_repo: https://github.com/example-writer/journal\n"
-                  "      write_branch: trunk", text)
+                  "      write_branch: trunk\n"
+                  "      buddies:\n"
+                  "        - {name: Robin's small joys, site: 'https://robin.example/',"
+                  " feed: 'https://robin.example/feed.xml'}\n"
+                  "        - {name: Ana and Lou, site: 'https://ana.example/',"
+                  " feed: 'https://ana.example/atom.xml'}", text)
     config.write_text(text, encoding="utf-8")
     yield from serve_site(project, root / "site", card_cache)
 
@@ -172,6 +178,9 @@ def test_write_link_opens_githubs_editor_on_a_dated_entry(open_tab, practice_sit
     text = query["value"][0]
     assert unquote(href).count("date: ") == 1
     assert f"date: {local:%Y-%m-%d %H:%M}\n" in text
+    # The page's script and the Python side (write_link.py) build the very same address.
+    link = WriteLink("example-writer", "journal", "trunk", "entries", "Europe/London")
+    assert href == new_file_url(link, local)
 
     # The file it would create, checked by the real validator: refused until titled.
     project = tmp_path
@@ -202,10 +211,11 @@ def test_write_link_bookmark_with_go_opens_the_editor_at_once(open_tab, practice
     assert "filename=entries/2026/2026-11-03-0805.md" in request.value.url
 
 
-@pytest.mark.parametrize("path", ["on-this-day/", "year/2026/", "write/"])
-def test_practice_pages_fit_a_phone(open_tab, practice_site, path, tmp_path):
-    """No sideways scrolling at 390 px; GLIMMER_SCREENSHOTS=folder keeps the pictures."""
-    tab = open_tab(practice_site, "phone")
+@pytest.mark.parametrize("size", ["phone", "desktop"])
+@pytest.mark.parametrize("path", ["on-this-day/", "year/2026/", "write/", "buddies/"])
+def test_practice_pages_fit_the_screen(open_tab, practice_site, path, size, tmp_path):
+    """No sideways scrolling; GLIMMER_SCREENSHOTS=folder keeps the pictures to look at."""
+    tab = open_tab(practice_site, size)
     tab.page.clock.set_fixed_time(datetime(2026, 11, 3, 12, 0))
     tab.goto(path)
     tab.page.evaluate("document.fonts.ready")
@@ -213,5 +223,6 @@ def test_practice_pages_fit_a_phone(open_tab, practice_site, path, tmp_path):
     assert overflow <= 0, f"{path} is {overflow}px wider than the phone"
     folder = Path(os.environ.get("GLIMMER_SCREENSHOTS") or tmp_path)
     folder.mkdir(parents=True, exist_ok=True)
-    tab.page.screenshot(path=folder / f"practice-{path.strip('/').replace('/', '-')}.png",
-                        full_page=True)
+    name = path.strip("/").replace("/", "-")
+    tab.page.screenshot(path=folder / f"practice-{name}-{size}.png", full_page=True)
+    assert not axe_violations(tab.page), path
