@@ -78,7 +78,7 @@ def on_this_day(entries: Sequence[Entry], thumbs: Mapping[str, str], settings: S
 
 
 def _weekdays(locale: Locale) -> list[dict]:
-    short = get_day_names("abbreviated", locale=locale)
+    short = get_day_names("short", locale=locale)
     long = get_day_names("wide", locale=locale)
     first = locale.first_week_day
     return [{"short": short[(first + i) % 7], "long": long[(first + i) % 7]} for i in range(7)]
