@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -206,9 +207,14 @@ def test_write_link_bookmark_with_go_opens_the_editor_at_once(open_tab, practice
     tab = open_tab(practice_site, "phone")
     tab.page.clock.set_fixed_time(datetime(2026, 11, 3, 8, 5, tzinfo=UTC))
     tab.page.route("https://github.com/**", lambda route: route.fulfill(body="editor"))
+    started = time.monotonic()
     with tab.page.expect_request("https://github.com/**") as request:
         tab.page.goto(practice_site.url + "write/#go")
+    took = time.monotonic() - started
     assert "filename=entries/2026/2026-11-03-0805.md" in request.value.url
+    # On this machine's local server; a phone adds its network's round trips.
+    assert took < 3, f"the home-screen link took {took:.2f} s to reach GitHub"
+    print(f"write/#go reached GitHub's editor address after {took * 1000:.0f} ms")
 
 
 @pytest.mark.parametrize("size", ["phone", "desktop"])
