@@ -38,6 +38,7 @@ DEFAULT_JOURNAL_ID = "glimmer"
 # Dates for a journal with no entries yet: fixed, so even an empty feed is reproducible.
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 FORMATS = {"feed.xml": "rss", "atom.xml": "atom", "feed.json": "json"}
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 # What XML 1.0 forbids (C0 controls but tab/newline/return, lone surrogates, U+FFFE/U+FFFF),
 # and the DEL/C1 controls it discourages, which feedparser and readers misread as Windows-1252
@@ -137,6 +138,7 @@ class _AtomLinks(BaseEntryExtension):
 
     def __init__(self) -> None:
         self.links: list[dict[str, str]] = []
+        self.lang: str | None = None
 
     def add(self, **attrs: str) -> None:
         self.links.append(attrs)
@@ -144,6 +146,8 @@ class _AtomLinks(BaseEntryExtension):
     def extend_atom(self, entry):
         for attrs in self.links:
             xml_elem("link", entry, **attrs)
+        if self.lang:  # the entry's own language, where it differs from the feed's
+            entry.set(XML_LANG, self.lang)
         return entry
 
 
@@ -225,8 +229,11 @@ def _rss_and_atom(feed: _Feed, settings: Settings, cards: Mapping[str, Card], te
         fe.updated(entry.updated or entry.date)
         if kind == "rss":
             fe.dc.dc_creator(_author(entry, settings))
+            if entry.lang:  # RSS items have no language of their own; Dublin Core's does
+                fe.dc.dc_language(entry.lang)
         else:
             fe.author(name=_author(entry, settings))
+            fe.links.lang = entry.lang
         for tag in entry.tags:
             fe.category(term=clean(tag))
         content, summary = texts(entry)
@@ -264,6 +271,8 @@ def _json(feed: _Feed, settings: Settings, cards: Mapping[str, Card], texts: _Te
             "authors": [{"name": _author(entry, settings)}],
             "tags": [clean(t) for t in entry.tags],
         }
+        if entry.lang:
+            item["language"] = entry.lang
         card = cards.get(entry.slug)
         if card is not None:
             item["image"] = url(settings, card.path)

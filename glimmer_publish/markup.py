@@ -112,6 +112,8 @@ def extensions_from_yaml(value: Any) -> tuple[list[Any], dict[str, Any]]:
                 names.append(name)
                 if isinstance(options, dict):
                     configs[name] = options
+        elif item is not None:  # an Extension object, as MkDocs allows
+            names.append(item)
     return names, configs
 
 
@@ -152,16 +154,22 @@ def id_prefix(slug: str) -> str:
 
 def to_html(body: str, prefix: str = "g-") -> str:
     """An entry body as sanitised HTML, the same for every output that shows it."""
-    return _render(body, prefix, _PIPELINE.generation)
+    return _sanitized(body, prefix, _PIPELINE.generation)
 
 
 @lru_cache(maxsize=16384)
-def _render(body: str, prefix: str, generation: int) -> str:
-    # Cached: excerpts, alt text and every feed an entry is in ask for the same body.
+def _sanitized(body: str, prefix: str, generation: int) -> str:
+    # Cached: the page and every feed an entry is in ask for the same body and prefix.
+    return sanitize(_converted(body, generation), prefix)
+
+
+@lru_cache(maxsize=16384)
+def _converted(body: str, generation: int) -> str:
+    """Markdown to HTML, once per body (excerpts and pages use different id prefixes)."""
     text = XML_FORBIDDEN.sub("", body)
     md = _PIPELINE.converter()
     try:
-        return sanitize(md.reset().convert(text), prefix)
+        return md.reset().convert(text)
     finally:
         md.reset()
 

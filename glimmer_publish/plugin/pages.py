@@ -100,13 +100,12 @@ class EntryView:
 def entry_view(entry: Entry, root: str, cards: Cards, settings: Settings) -> EntryView:
     card = cards.get(entry.slug, {}).get("og")
     thumb = Thumb(root + card.preview, card.preview_width, card.preview_height) if card else None
-    lang = getattr(entry, "lang", None)
     return EntryView(
         title=entry.title, href=root + entry.url, datetime=entry.date.isoformat(),
         date_text=long_date(entry.date.date(), settings.language), where=entry.where,
         felt=entry.felt, excerpt=entry.excerpt,
         tags=tuple((t, root + tag_url(t)) for t in entry.tags), draft=entry.draft,
-        lang=lang, dir=direction(lang), thumb=thumb)
+        lang=entry.lang, dir=direction(entry.lang), thumb=thumb)
 
 
 def _views(entries: Sequence[Entry], root: str, cards: Cards,

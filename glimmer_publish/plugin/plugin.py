@@ -10,6 +10,7 @@ import html
 import logging
 from pathlib import Path
 
+import jinja2
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
@@ -242,7 +243,15 @@ class GlimmerPlugin(BasePlugin[GlimmerConfig]):
             context = pages.entry_context(source.entry, body, page.url, self.cards,
                                           self.settings, newer, older)
         context["site_lang"] = self.settings.language
-        return self.templates.get_template(source.template).render(context)
+        try:
+            return self.templates.get_template(source.template).render(context)
+        except jinja2.TemplateError as exc:  # most likely a journal's own override
+            where = getattr(exc, "filename", None) or source.template
+            line = getattr(exc, "lineno", None)
+            raise PluginError(
+                f"{where}{f':{line}' if line else ''}: {exc.message or exc} (while drawing "
+                f"{page.file.src_uri}; a template in your custom_dir replaces ours: compare "
+                "it with the one in glimmer_publish/theme/)") from exc
 
     def on_page_context(self, context, *, page: Page, config: MkDocsConfig, nav):
         assert self.settings is not None and self.journal is not None
