@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from babel.core import Locale, UnknownLocaleError
-from babel.dates import format_date
+from babel.dates import format_date, format_skeleton
 from PIL import Image, ImageDraw
 
 from ..entries import Entry
@@ -207,7 +207,7 @@ def collage_alt(entries: Sequence[Entry], period: Period, settings: Settings) ->
     head = f"Glimmers of {period.name(settings)}"
     if not entries:
         return head + ": none yet."
-    items = [f"{e.title.rstrip('.')} ({format_date(e.date.date(), 'd MMMM', locale=locale)})"
+    items = [f"{e.title.rstrip('.')} ({format_skeleton('MMMMd', e.date.date(), locale=locale)})"
              for e in entries]
     text = f"{head}: " + "; ".join(items) + "."
     if len(text) <= MAX_ALT:

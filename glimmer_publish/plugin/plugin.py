@@ -270,6 +270,8 @@ class GlimmerPlugin(BasePlugin[GlimmerConfig]):
             description = (page.meta.get("description") or self.settings.site_description
                            or title)
             meta = head.page_meta(title, description, page.url, self.settings, card)
+        if page.meta.get("robots"):  # the unlisted write page: not for search engines
+            meta = [*meta, head.Meta("name", "robots", str(page.meta["robots"]))]
         context["glimmer_meta"] = meta
         return context
 

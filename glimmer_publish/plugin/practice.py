@@ -13,7 +13,7 @@ from datetime import date, datetime
 from typing import Any
 
 from babel.core import Locale
-from babel.dates import format_date, get_day_names
+from babel.dates import format_date, format_skeleton, get_day_names
 
 from .. import calm_year, onthisday, write_link
 from ..buddies import Buddy, Latest, opml
@@ -68,7 +68,7 @@ def on_this_day(entries: Sequence[Entry], thumbs: Mapping[str, str], settings: S
             months.append({"number": month, "name": month_name(when, settings.language),
                            "days": []})
         months[-1]["days"].append({"key": key, "entries": items,
-                                   "name": format_date(when, "d MMMM", locale=locale)})
+                                   "name": format_skeleton("MMMMd", when, locale=locale)})
     page = _source("on-this-day/index.md", labels["otd"], "on-this-day",
                    "glimmer/on-this-day.html", months=months, language=settings.language)
     return page, json.dumps(index, ensure_ascii=False, separators=(",", ":"))
