@@ -232,3 +232,12 @@ def test_practice_pages_fit_the_screen(open_tab, practice_site, path, size, tmp_
     name = path.strip("/").replace("/", "-")
     tab.page.screenshot(path=folder / f"practice-{name}-{size}.png", full_page=True)
     assert not axe_violations(tab.page), path
+
+
+@pytest.mark.parametrize("path", ["year/2026/", "on-this-day/", "buddies/"])
+def test_practice_pages_are_accessible_in_the_dark_palette(open_tab, practice_site, path):
+    tab = open_tab(practice_site, "phone", color_scheme="dark")
+    tab.page.clock.set_fixed_time(datetime(2026, 11, 3, 12, 0))
+    tab.goto(path)
+    violations = axe_violations(tab.page)
+    assert not violations, "\n".join(violations)
