@@ -144,3 +144,12 @@ def test_each_tile_is_drawn_in_its_glimmers_palette(repo):
         got = img.getpixel((round(x0 + (x1 - x0) * 0.2), round(y1 - (y1 - y0) * 0.08)))
         want = rgb(palette_for(tile.entry).background)
         assert sum(abs(g - w) for g, w in zip(got, want, strict=True)) < 60, tile.entry.title
+
+
+def test_private_and_draft_glimmers_never_reach_a_collage(repo):
+    repo.entry("2026-04-01-secret.md", "Only for me", "2026-04-01", private=True)
+    repo.entry("2026-04-02-unfinished.md", "Half written", "2026-04-02", draft=True)
+    assert main(["cards", "--month", "2026-04", "--out", "out"]) == 2  # nothing published
+    assert main(["cards", "--year", "2026", "--out", "out"]) == 0
+    alt = (repo.root / "out" / "collages" / "2026.txt").read_text(encoding="utf-8")
+    assert "Only for me" not in alt and "Half written" not in alt
