@@ -220,7 +220,12 @@ def test_a_journal_overriding_the_entry_template_sees_its_change(tmp_path, card_
     assert home.xpath("//ol[@class='glimmer-stream']")
     assert "Diesen Glimmer teilen" not in home.text_content()
     assert page(site, "archive/").xpath("string(//h1)") == "Archiv"
-    assert page(site, f"glimmers/{SLUG}/").xpath("//article[@class='my-glimmer']")
+    notes = page(site, f"glimmers/{SLUG}/")
+    assert notes.xpath("//article[@class='my-glimmer']")
+    # What the extensions write into a body speaks the site's language too.
+    assert notes.xpath("//a[@class='footnote-backref']/@title") == [
+        "Zurück zur Fußnote 1 im Text"]
+    assert notes.xpath("//a[@class='headerlink']/@title") == ["Dauerhafter Link"]
 
 
 def test_the_cli_reads_bodies_with_the_same_extensions(site):

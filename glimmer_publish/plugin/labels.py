@@ -82,6 +82,29 @@ def labels_for(language: str) -> dict[str, str]:
     return {key: t.gettext(message) for key, message in LABELS.items()}
 
 
+# The link titles Markdown extensions put into a body, in the site's language, unless the
+# journal set its own in mkdocs.yml.
+EXTENSION_TITLES = {
+    "footnotes": ("BACKLINK_TITLE", N_("Jump back to footnote %d in the text")),
+    "toc": ("permalink_title", N_("Permanent link")),
+}
+
+
+def with_local_titles(extensions: list, language: str) -> list:
+    """mkdocs.yml's extension list with footnote and anchor link titles translated."""
+    t = translations(language)
+    out = []
+    for item in extensions:
+        name = next(iter(item)) if isinstance(item, dict) and len(item) == 1 else item
+        if isinstance(name, str) and name in EXTENSION_TITLES:
+            options = dict(item[name] or {}) if isinstance(item, dict) else {}
+            key, message = EXTENSION_TITLES[name]
+            options.setdefault(key, t.gettext(message))
+            item = {name: options}
+        out.append(item)
+    return out
+
+
 def long_date(value, language: str) -> str:
     return format_date(value, format="long", locale=locale_for(language))
 

@@ -27,7 +27,7 @@ from ..problems import render
 from ..settings import Settings, SettingsError, settings_from_config
 from . import head, pages, practice
 from .config import GlimmerConfig
-from .labels import labels_for
+from .labels import labels_for, with_local_titles
 from .theme import page_templates, search_path
 
 log = logging.getLogger("mkdocs.plugins.glimmer")
@@ -71,6 +71,8 @@ class GlimmerPlugin(BasePlugin[GlimmerConfig]):
                 and name in config.mdx_configs else name
                 for name in config.markdown_extensions],
         }
+        language = str(plain["theme"]["language"] or "en")
+        plain["markdown_extensions"] = with_local_titles(plain["markdown_extensions"], language)
         try:
             self.settings = settings_from_config(plain, dict(self.config), root)
         except SettingsError as exc:

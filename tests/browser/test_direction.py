@@ -37,7 +37,12 @@ def rtl_site(tmp_path_factory: pytest.TempPathFactory, card_cache: Path) -> Iter
         front += [f"lang: {lang}"] if lang else []
         front += [f'where: "{where}"'] if where else []
         (entries / name).write_text("---\n" + "\n".join(front) + f"\n---\n{body}\n", "utf-8")
-    yield from serve_site(copy_project(root / "project", entries), root / "site", card_cache)
+    project = copy_project(root / "project", entries)
+    config = project / "mkdocs.yml"  # one card format is enough here: cards are not under test
+    text = config.read_text("utf-8")
+    assert "# card_formats:" in text
+    config.write_text(text.replace("# card_formats:", "card_formats: [og]  #"), "utf-8")
+    yield from serve_site(project, root / "site", card_cache)
 
 
 @pytest.mark.parametrize(("slug", "lang"), [("2026-03-14-shams", "ar"),
