@@ -104,7 +104,12 @@ class GlimmerPlugin(BasePlugin[GlimmerConfig]):
             return None
         branch = (self.config.write_branch or writing.branch_from_edit_uri(config.edit_uri)
                   or "main")
-        entries = self.settings.entries_dir.relative_to(self.settings.repo_root).as_posix()
+        try:
+            entries = self.settings.entries_dir.relative_to(self.settings.repo_root).as_posix()
+        except ValueError:
+            log.warning("write_link: entries_dir is outside the folder of mkdocs.yml, so the "
+                        "link cannot name its place in the repository")
+            return None
         return writing.WriteLink(repo[0], repo[1], branch, entries, self.settings.timezone)
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
