@@ -84,9 +84,23 @@ def cmd_new(args: argparse.Namespace) -> int:
     from .new import write_new_entry
 
     settings = _settings(args)
+    title, where, felt = args.title, args.where, args.felt
+    if title is None:
+        # No title: ask gently on a terminal; a script without one gets a usage error.
+        if not (sys.stdin.isatty() and sys.stdout.isatty()):
+            print("glimmer new: give a title, e.g. glimmer new \"Sunlight on the kettle\" "
+                  "(questions are asked only on a terminal)", file=sys.stderr)
+            return EXIT_USAGE
+        from .prompts import ask
+
+        answers = ask(input, print)
+        if answers is None:
+            print("glimmer new: nothing was written", file=sys.stderr)
+            return EXIT_OK
+        title, where, felt = answers.title, where or answers.where, felt or answers.felt
     tags = [t for t in (args.tags or "").split(",") if t.strip()]
     result = write_new_entry(
-        settings, args.title, tags=tags, where=args.where, felt=args.felt, body=args.body,
+        settings, title, tags=tags, where=where, felt=felt, body=args.body,
         now=datetime.now(settings.tz), draft=args.draft, local=args.local,
     )
     if result.problems:
@@ -126,7 +140,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_validate)
 
     p = sub.add_parser("new", help="write a new glimmer with today's date")
-    p.add_argument("title", help='what you noticed, e.g. "Sunlight on the kettle"')
+    p.add_argument("title", nargs="?",
+                   help='what you noticed, e.g. "Sunlight on the kettle" (without it, on a '
+                        "terminal, glimmer asks a few gentle questions)")
     p.add_argument("--tags", help="comma-separated, e.g. light,home")
     p.add_argument("--where", help="where it happened")
     p.add_argument("--felt", help="where or how you felt it in your body")

@@ -277,3 +277,20 @@ def draw_card(layout: CardLayout, colours: Colours, photo: Image.Image | None = 
         for piece, x, y in placed.pieces():
             _draw_piece(img, draw, piece, x, y, tint[placed.kind])
     return img
+
+
+def draw_placed(img: Image.Image, placed: Placed, colour: str) -> None:
+    """One placed text block in one colour (for other pictures made of card parts)."""
+    draw = ImageDraw.Draw(img)
+    for piece, x, y in placed.pieces():
+        _draw_piece(img, draw, piece, x, y, colour)
+
+
+def sparkle(img: Image.Image, x: float, y: float, radius: float, colour: str) -> None:
+    """The glimmer motif, centred on (x, y)."""
+    _sparkle(img, x, y, radius, colour)
+
+
+def glow(width: int, height: int, colours: Colours) -> Image.Image:
+    """A palette's base with its soft corner light, at any size (a fresh copy)."""
+    return _glow(Format("glow", width, height, 0, 0, (0, 0, 0), (0, 0, 0), 0), colours)

@@ -100,6 +100,14 @@ class EntriesDir(Text):
         self.config_file_path = config.config_file_path
 
 
+class BuddyConfig(base.Config):
+    """One glimmer buddy: a name, their site and their feed."""
+
+    name = c.Type(str)
+    site = c.URL()
+    feed = c.URL()
+
+
 class GlimmerConfig(base.Config):
     # Where the journal lives, relative to mkdocs.yml.
     entries_dir = EntriesDir(default="entries", example="entries")
@@ -117,6 +125,20 @@ class GlimmerConfig(base.Config):
     journal_id = Text(default="glimmer", example="my-journal")
     # How many glimmers one page of the home stream shows.
     page_size = WholeNumber(default=10)
+    # A "Write a glimmer" page that opens GitHub's editor on a new, dated entry: true puts it
+    # in the menu, "unlisted" builds it without a menu entry (for a home-screen bookmark).
+    write_link = c.Choice((False, True, "unlisted"), default=False)
+    # The GitHub repository to write into (default: repo_url). Setting this instead of
+    # repo_url keeps Material's repository widget, which calls GitHub's API, off the site.
+    write_repo = c.Optional(c.Type(str))
+    # The branch new glimmers are committed to (default: from edit_uri, else "main").
+    write_branch = c.Optional(c.Type(str))
+    # Glimmer buddies: other journals, as a Buddies page and buddies.opml.
+    buddies = c.ListOfItems(c.SubConfig(BuddyConfig), default=[])
+    # Fetch each buddy's newest glimmer while building (off: builds never touch the network).
+    buddies_fetch = c.Type(bool, default=False)
+    # Seconds all buddy fetches together may take; after that the build goes on without them.
+    buddies_timeout = c.Type((int, float), default=5)
 
 
 def check_options(options: dict[str, Any], config_file: Path | None) -> list[str]:
