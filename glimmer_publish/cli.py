@@ -91,7 +91,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--body", help="a sentence or two (default: a gentle prompt to fill in)")
     p.set_defaults(func=cmd_new)
 
-    for name, module in (("build", "build"), ("serve", "build"), ("cards", "cards.command")):
+    for name, module in (("build", "build"), ("serve", "build"), ("cards", "cards.command"),
+                         ("syndicate", "syndicate.command")):
         try:
             mod = __import__(f"glimmer_publish.{module}", fromlist=["add_parser"])
         except ImportError:

@@ -47,8 +47,9 @@ PHOTO_TYPES = {".jpg": "JPEG", ".jpeg": "JPEG", ".png": "PNG", ".webp": "WEBP"}
 
 FIELDS = (
     "title", "date", "tags", "where", "felt", "draft", "private",
-    "photo", "photo_alt", "updated", "author", "card",
+    "photo", "photo_alt", "updated", "author", "card", "syndicate",
 )
+SYNDICATE_TARGETS = ("bluesky", "mastodon")
 CARD_FIELDS = ("palette", "excerpt")
 REQUIRED = ("title", "date")
 
@@ -96,6 +97,8 @@ class Entry:
     card: CardOptions = field(default_factory=CardOptions)
     body_line: int = 1
     digest: str = ""
+    # Where `glimmer syndicate` may post it: None = every configured network, () = nowhere.
+    syndicate: tuple[str, ...] | None = None
 
     @property
     def url(self) -> str:
@@ -575,6 +578,7 @@ def _validate(
     if photo_alt and "photo" not in data:
         err(data["photo_alt"].line, 1, "photo_alt", "'photo_alt' is given but there is no photo")
     card = _card(data, report)
+    syndicate = _syndicate(data, report)
 
     bad = _forbidden(body)
     if bad:
@@ -603,7 +607,7 @@ def _validate(
         has_time=bool(has_time), body=body, tags=tags, where=where, felt=felt, draft=draft,
         private=private, photo=photo, photo_alt=photo_alt,
         photo_line=data["photo"].line if "photo" in data else 1, updated=updated, author=author,
-        card=card, body_line=body_line, digest=digest,
+        card=card, body_line=body_line, digest=digest, syndicate=syndicate,
     )
 
 
@@ -653,6 +657,32 @@ def _bool(data: dict[str, _Value], key: str, report: _Report) -> bool:
     hint = "write  " + key + ": true  or  " + key + ": false  (without quotes)"
     report.error(v.line, v.col, key, f"'{key}' should be true or false, not {shown!r}", hint)
     return False
+
+
+def _syndicate(data: dict[str, _Value], report: _Report) -> tuple[str, ...] | None:
+    """`syndicate: false` keeps a glimmer off every network; a list names the ones allowed."""
+    if "syndicate" not in data or data["syndicate"].value is None:
+        return None
+    v = data["syndicate"]
+    hint = ("write  syndicate: false  to keep it off every network, or a list like  "
+            "syndicate: [mastodon]")
+    if isinstance(v.value, bool):
+        return None if v.value else ()
+    if not isinstance(v.value, list):
+        report.error(v.line, v.col, "syndicate", "'syndicate' should be true, false or a list "
+                     f"of networks ({', '.join(SYNDICATE_TARGETS)})", hint)
+        return None
+    chosen = []
+    for item in v.value:
+        name = str(item).strip().lower()
+        if name not in SYNDICATE_TARGETS:
+            report.error(v.line, v.col, "syndicate", f"unknown network {item!r}",
+                         _suggest(name, SYNDICATE_TARGETS)
+                         or "networks: " + ", ".join(SYNDICATE_TARGETS))
+            return None
+        if name not in chosen:
+            chosen.append(name)
+    return tuple(chosen)
 
 
 def _tags(data: dict[str, _Value], report: _Report) -> tuple[str, ...]:
