@@ -79,12 +79,14 @@ class MastodonFake:
             def log_message(self, *args):
                 pass
 
+            def date_time_string(self, timestamp=None):
+                return formatdate(fake.clock, usegmt=True)  # the fake's clock, not the machine's
+
             def reply(self, status: int, body: object, headers: dict | None = None) -> None:
                 data = json.dumps(body).encode()
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(data)))
-                self.send_header("Date", formatdate(fake.clock, usegmt=True))
                 for k, v in (headers or {}).items():
                     self.send_header(k, v)
                 self.end_headers()
@@ -166,10 +168,14 @@ class MastodonFake:
             return 422, {"error": "Validation failed: File can't be blank"}
         raw = fields["file"].get_payload(decode=True)
         width, height = Image.open(io.BytesIO(raw)).size  # a real picture, or this fails
-        description = fields["description"].get_content() if "description" in fields else ""
+        def text(name: str, default: str = "") -> str:  # form fields are UTF-8, as Rails reads them
+            return fields[name].get_payload(decode=True).decode("utf-8") if name in fields \
+                else default
+
+        description = text("description")
         if len(description) > self.description_limit:
             return 422, {"error": "Validation failed: Description is too long"}
-        focus = fields["focus"].get_content() if "focus" in fields else "0.0,0.0"
+        focus = text("focus", "0.0,0.0")
         fx, fy = (float(v) for v in focus.split(","))
         with self.lock:
             media_id = str(len(self.media) + 1)

@@ -54,7 +54,8 @@ class Site:
 
 
 def clone_journal(tmp: Path, name: str, syndicate: dict, site: Site,
-                  origin: Path | None = None) -> tuple[TmpJournal, Path]:
+                  origin: Path | None = None, cache: Path | None = None
+                  ) -> tuple[TmpJournal, Path]:
     """A journal checked out from `origin` (a new bare repository unless given)."""
     if origin is None:
         origin = tmp / "origin.git"
@@ -62,7 +63,8 @@ def clone_journal(tmp: Path, name: str, syndicate: dict, site: Site,
     root = tmp / name
     journal = TmpJournal(root)
     journal.settings = replace(journal.settings, site_url=site.url,
-                               extra={"syndicate": syndicate})
+                               extra={"syndicate": syndicate},
+                               cache_dir=cache or journal.settings.cache_dir)
     git(root, "init", "-q")
     git(root, "remote", "add", "origin", str(origin))
     return journal, origin

@@ -62,7 +62,7 @@ class Bluesky:
 
         self.target, self.password = target, password
         self.client = client or httpx.Client(timeout=TIMEOUT)
-        self.sleep = sleep or time.sleep
+        self.sleep = time.sleep if sleep is None else sleep
         self.did: str | None = None
         self.handle = target.handle
 

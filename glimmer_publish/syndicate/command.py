@@ -171,8 +171,12 @@ def run(settings: Settings, *, dry_run: bool = False, backfill: bool = False,
         state = State()
     if start(state, journal.entries, backfill, now_utc()):
         skipped = len(state.baseline)
-        out(f"syndication switched on: {skipped} glimmer(s) already published will not be "
-            "posted" + (" (use --backfill to post them)" if skipped else ""))
+        verb = "would be switched on" if dry_run else "switched on"
+        if options.since is not None:
+            out(f"syndication {verb}: posting glimmers dated from {options.since:%Y-%m-%d}")
+        else:
+            out(f"syndication {verb}: {skipped} glimmer(s) already published will not be "
+                "posted" + (" (use --backfill to post them)" if skipped else ""))
         if not dry_run:
             try:
                 state = store.save(state, "Syndication switched on")

@@ -67,7 +67,7 @@ class Mastodon:
 
         self.target, self.token = target, token
         self.client = client or httpx.Client(timeout=TIMEOUT)
-        self.sleep = sleep or time.sleep
+        self.sleep = time.sleep if sleep is None else sleep
         self._limits: InstanceLimits | None = None
         self._account: str | None = None
 
