@@ -2,10 +2,32 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 
 from ..settings import CARD_FORMATS
+
+
+class _Bluesky(base.Config):
+    handle = c.Type(str, default="")  # you.bsky.social (the app password is a secret, never here)
+    service = c.Type(str, default="https://bsky.social")  # your PDS
+    web = c.Type(str, default="https://bsky.app")  # where post links point
+
+
+class _Mastodon(base.Config):
+    instance = c.Type(str, default="")  # https://your.server (the token is a secret, never here)
+
+
+class SyndicateConfig(base.Config):
+    """`glimmer syndicate` (checked again, with hints, by glimmer_publish.syndicate.config)."""
+
+    bluesky = c.SubConfig(_Bluesky)
+    mastodon = c.SubConfig(_Mastodon)
+    card = c.Choice(CARD_FORMATS, default="square")  # which card goes with each post
+    since = c.Optional(c.Type((str, date)))  # post glimmers dated from this day on
+    branch = c.Type(str, default="glimmer-syndication")  # where post links are recorded
 
 
 class GlimmerConfig(base.Config):
@@ -25,3 +47,5 @@ class GlimmerConfig(base.Config):
     journal_id = c.Type(str, default="glimmer")
     # How many glimmers one page of the home stream shows.
     page_size = c.Type(int, default=10)
+    # Post new glimmers to Bluesky and Mastodon (see README: Share automatically).
+    syndicate = c.SubConfig(SyndicateConfig)

@@ -48,6 +48,7 @@ EN = {
                       "Here is the way back:",
     "feeds": "Feeds",
     "search": "Search",
+    "also_on": "Also on",
 }
 
 DE = {
@@ -59,7 +60,7 @@ DE = {
     "caption": "Bildtext", "copy": "Bildtext kopieren", "copied": "Bildtext kopiert.",
     "share_button": "Teilen…", "download": "Herunterladen", "archive_intro":
     "Alle Glimmer nach Jahr und Monat.", "not_found": "Diese Seite gibt es nicht",
-    "search": "Suche",
+    "search": "Suche", "also_on": "Auch auf",
 }
 
 LABELS = {"en": EN, "de": DE}

@@ -327,7 +327,8 @@ def share_panel(entry: Entry, root: str, cards: Cards, settings: Settings,
 
 
 def entry_article(entry: Entry, body_html: str, url: str, cards: Cards, settings: Settings,
-                  labels: Mapping[str, str], newer: Entry | None, older: Entry | None) -> str:
+                  labels: Mapping[str, str], newer: Entry | None, older: Entry | None,
+                  also_on: str = "") -> str:
     """The whole entry page content around its (already sanitised) body.
 
     An entry's photo is shown through its cards only: the original file may carry camera
@@ -350,7 +351,7 @@ def entry_article(entry: Entry, body_html: str, url: str, cards: Cards, settings
         f'<header class="glimmer-entry__head"><h1>{escape(entry.title)}</h1>'
         f"{meta_line(entry, settings.language)}{draft_badge(entry, labels)}</header>"
         f'<div class="glimmer-body">{body_html}</div>{felt}'
-        f"{tag_list(entry, root, labels)}</article>"
+        f"{tag_list(entry, root, labels)}{also_on}</article>"
         f"{share_panel(entry, root, cards, settings, labels)}"
         + (f'<nav class="glimmer-neighbours" aria-label="{escape(labels["pages"])}"'
            ' data-search-exclude>'

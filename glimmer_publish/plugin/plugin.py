@@ -23,6 +23,7 @@ from ..follow import follow_page
 from ..markup import sanitize
 from ..problems import render
 from ..settings import Settings, SettingsError, settings_from_config
+from ..syndicate.links import also_on, posts_by_slug
 from . import head, pages
 from .config import GlimmerConfig
 from .labels import labels_for
@@ -45,6 +46,7 @@ class GlimmerPlugin(BasePlugin[GlimmerConfig]):
         self.position: dict[str, int] = {}  # slug -> index in the newest-first journal
         self.newest_in_tag: dict[str, Entry] = {}
         self.labels = labels_for("en")
+        self.syndicated: dict[str, list[tuple[str, str]]] = {}  # slug -> [(network, post URL)]
 
     # ------------------------------------------------------------ setup
 
@@ -82,6 +84,8 @@ class GlimmerPlugin(BasePlugin[GlimmerConfig]):
                 "the journal has problems; nothing was published:\n"
                 + render(journal.problems, "text"))
         self.journal = journal
+        cache = self.settings.cache_dir or self.settings.repo_root / ".cache" / "glimmer"
+        self.syndicated = posts_by_slug(cache)
 
     def on_serve(self, server, *, config: MkDocsConfig, builder):
         assert self.settings is not None
@@ -171,8 +175,9 @@ class GlimmerPlugin(BasePlugin[GlimmerConfig]):
         newer = entries[i - 1] if i > 0 else None
         older = entries[i + 1] if i + 1 < len(entries) else None
         # Only the entry's own words pass the allow-list; our frame around them is trusted.
+        links = also_on(self.syndicated.get(source.entry.slug, []), self.labels["also_on"])
         return pages.entry_article(source.entry, sanitize(html), page.url, self.cards,
-                                   self.settings, self.labels, newer, older)
+                                   self.settings, self.labels, newer, older, links)
 
     def on_page_context(self, context, *, page: Page, config: MkDocsConfig, nav):
         assert self.settings is not None and self.journal is not None
