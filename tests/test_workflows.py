@@ -121,10 +121,13 @@ def test_syndication_runs_after_a_deploy_with_secrets_only_in_its_environment():
     assert job["needs"] == "deploy" and job["if"] == wf["jobs"]["deploy"]["if"]
     assert job["environment"] == {"name": "syndication"}
     assert job["concurrency"] == {"group": "syndication", "cancel-in-progress": False}
-    (post,) = [s for s in job["steps"] if s.get("run") == "glimmer syndicate"]
+    (post,) = [s for s in job["steps"] if "glimmer syndicate" in s.get("run", "")]
     assert post["env"] == {"BLUESKY_APP_PASSWORD": "${{ secrets.BLUESKY_APP_PASSWORD }}",
                            "MASTODON_TOKEN": "${{ secrets.MASTODON_TOKEN }}",
-                           "GITHUB_TOKEN": "${{ github.token }}"}
+                           "GITHUB_TOKEN": "${{ github.token }}",
+                           "BACKFILL": "${{ inputs.backfill }}"}
+    assert "glimmer syndicate --backfill" in post["run"]  # only when asked by hand
+    assert wf[True]["workflow_dispatch"]["inputs"]["backfill"]["default"] is False
     for path in workflow_files():  # no other job or workflow sees a network's credentials
         for name, other in load(path)["jobs"].items():
             if (path, name) == (PUBLISH, "syndicate"):
