@@ -26,7 +26,7 @@ from feedgen.util import xml_elem
 from . import __version__
 from .cards.model import Card
 from .entries import Entry
-from .markup import to_html
+from .markup import configure, id_prefix, to_html
 from .settings import Settings, SettingsError
 
 GENERATOR = "Glimmer Publish"
@@ -38,6 +38,7 @@ DEFAULT_JOURNAL_ID = "glimmer"
 # Dates for a journal with no entries yet: fixed, so even an empty feed is reproducible.
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 FORMATS = {"feed.xml": "rss", "atom.xml": "atom", "feed.json": "json"}
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 # What XML 1.0 forbids (C0 controls but tab/newline/return, lone surrogates, U+FFFE/U+FFFF),
 # and the DEL/C1 controls it discourages, which feedparser and readers misread as Windows-1252
@@ -124,7 +125,7 @@ def card_html(card: Card, settings: Settings) -> str:
 def item_html(entry: Entry, settings: Settings, card: Card | None = None) -> str:
     """The full content of an item: the card first (so every reader shows a picture),
     then the body, all URLs absolute."""
-    body = absolute_html(to_html(entry.body), url(settings, entry.url))
+    body = absolute_html(to_html(entry.body, id_prefix(entry.slug)), url(settings, entry.url))
     return clean((card_html(card, settings) + "\n" if card else "") + body)
 
 
@@ -137,6 +138,7 @@ class _AtomLinks(BaseEntryExtension):
 
     def __init__(self) -> None:
         self.links: list[dict[str, str]] = []
+        self.lang: str | None = None
 
     def add(self, **attrs: str) -> None:
         self.links.append(attrs)
@@ -144,6 +146,8 @@ class _AtomLinks(BaseEntryExtension):
     def extend_atom(self, entry):
         for attrs in self.links:
             xml_elem("link", entry, **attrs)
+        if self.lang:  # the entry's own language, where it differs from the feed's
+            entry.set(XML_LANG, self.lang)
         return entry
 
 
@@ -225,8 +229,11 @@ def _rss_and_atom(feed: _Feed, settings: Settings, cards: Mapping[str, Card], te
         fe.updated(entry.updated or entry.date)
         if kind == "rss":
             fe.dc.dc_creator(_author(entry, settings))
+            if entry.lang:  # RSS items have no language of their own; Dublin Core's does
+                fe.dc.dc_language(entry.lang)
         else:
             fe.author(name=_author(entry, settings))
+            fe.links.lang = entry.lang
         for tag in entry.tags:
             fe.category(term=clean(tag))
         content, summary = texts(entry)
@@ -264,6 +271,8 @@ def _json(feed: _Feed, settings: Settings, cards: Mapping[str, Card], texts: _Te
             "authors": [{"name": _author(entry, settings)}],
             "tags": [clean(t) for t in entry.tags],
         }
+        if entry.lang:
+            item["language"] = entry.lang
         card = cards.get(entry.slug)
         if card is not None:
             item["image"] = url(settings, card.path)
@@ -305,6 +314,7 @@ def build_feeds(
     dropped here again anyway, before anything (tags, dates) is derived from them.
     """
     _check_site_url(settings)
+    configure(settings.markdown_extensions, settings.markdown_configs)
     cards = cards or {}
     public = sorted((e for e in entries if not e.draft and not e.private),
                     key=lambda e: (e.date, e.slug), reverse=True)

@@ -6,12 +6,15 @@ the site generator is ever swapped.
 
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
+
+from .markup import extensions_from_yaml
 
 CARD_FORMATS = ("og", "square", "portrait", "story")
 
@@ -35,6 +38,9 @@ class Settings:
     handle: str = ""
     journal_id: str = "glimmer"
     cache_dir: Path | None = None
+    # mkdocs.yml's `markdown_extensions`: every entry body is rendered with these (markup.py).
+    markdown_extensions: tuple[Any, ...] = ()
+    markdown_configs: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
     extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
     @property
@@ -54,6 +60,14 @@ class _TolerantLoader(yaml.SafeLoader):
 
 
 def _unknown_tag(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> Any:
+    if suffix.startswith("tag:yaml.org,2002:python/name:") and isinstance(node, yaml.ScalarNode):
+        # Markdown extension options name functions this way (e.g. Material's emoji index);
+        # MkDocs imports them too, so bodies render the same from the CLI and the plugin.
+        module, _, name = suffix.split(":", 2)[2].rpartition(".")
+        try:
+            return getattr(importlib.import_module(module), name)
+        except (ImportError, AttributeError, ValueError):
+            return loader.construct_scalar(node)
     if isinstance(node, yaml.ScalarNode):
         return loader.construct_scalar(node)
     if isinstance(node, yaml.SequenceNode):
@@ -98,6 +112,7 @@ def settings_from_config(config: dict[str, Any], options: dict[str, Any], root: 
             f"(choose from {', '.join(CARD_FORMATS)})"
         )
     cache = options.get("cache_dir")
+    extensions, markdown_configs = extensions_from_yaml(config.get("markdown_extensions"))
     return Settings(
         repo_root=root,
         entries_dir=(root / str(options.get("entries_dir") or "entries")),
@@ -112,6 +127,8 @@ def settings_from_config(config: dict[str, Any], options: dict[str, Any], root: 
         handle=str(options.get("handle") or ""),
         journal_id=str(options.get("journal_id") or "glimmer"),
         cache_dir=(root / str(cache)) if cache else root / ".cache" / "glimmer",
+        markdown_extensions=tuple(extensions),
+        markdown_configs=markdown_configs,
         extra={k: v for k, v in options.items()},
     )
 

@@ -7,11 +7,13 @@ from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
+from glimmer_testing import TmpJournal
 from lxml import html
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
-from glimmer_publish.follow import follow_page
+from glimmer_publish.plugin.pages import follow_context
+from glimmer_publish.plugin.theme import THEME_DIR, page_templates
 from glimmer_publish.settings import Settings
 
 SETTINGS = Settings(repo_root=Path("."), entries_dir=Path("entries"),
@@ -20,18 +22,25 @@ SETTINGS = Settings(repo_root=Path("."), entries_dir=Path("entries"),
 
 @pytest.fixture(scope="module")
 def page(tmp_path_factory) -> html.HtmlElement:
-    """follow/index.html from a real build with only MkDocs' default Markdown extensions."""
+    """follow/index.html from a real build of a journal tagged light, morning and 光."""
     root = tmp_path_factory.mktemp("follow")
-    (root / "docs" / "follow").mkdir(parents=True)
-    (root / "docs" / "index.md").write_text("# Home\n", encoding="utf-8")
-    (root / "docs" / "follow" / "index.md").write_text(
-        follow_page(SETTINGS, ["light", "morning", "光"]), encoding="utf-8")
+    journal = TmpJournal(root)
+    for i, tag in enumerate(("light", "morning", "光"), start=1):
+        journal.entry(f"2026-03-1{i}-{i}.md", f"Glimmer {i}", f"2026-03-1{i}", "Soft.",
+                      tags=[tag])
+    (root / "docs").mkdir()
     (root / "mkdocs.yml").write_text(
-        "site_name: Glimmers\nsite_url: https://example.org/journal/\n"
-        "theme:\n  name: material\n", encoding="utf-8")
+        'site_name: "Small *Glimmers* <3"\nsite_url: https://example.org/journal/\n'
+        "theme:\n  name: material\nplugins:\n  - glimmer:\n      card_formats: [og]\n",
+        encoding="utf-8")
     config = load_config(str(root / "mkdocs.yml"), site_dir=str(root / "site"))
     build(config)
     return html.parse(str(root / "site" / "follow" / "index.html")).getroot()
+
+
+def follow_text(settings: Settings, tags: list[str], language: str = "en") -> str:
+    env = page_templates([str(THEME_DIR)], language)
+    return env.get_template("glimmer/follow.html").render(follow_context(settings, tags))
 
 
 def _hrefs(article: html.HtmlElement) -> list[str]:
@@ -73,6 +82,14 @@ def test_the_how_to_names_the_common_readers_calmly(page):
 
 
 def test_without_tags_there_is_no_empty_tag_section():
-    text = follow_page(dataclasses.replace(SETTINGS, site_url="https://a.example/"), [])
+    text = follow_text(dataclasses.replace(SETTINGS, site_url="https://a.example/"), [])
     assert "Just one kind of glimmer" not in text
     assert "https://a.example/feed.xml" in text
+
+
+def test_the_follow_page_speaks_german_for_a_german_journal():
+    text = follow_text(SETTINGS, ["licht"], language="de")
+    assert "Im Feedreader abonnieren" in text
+    assert "So kommt er in deinen Feedreader" in text
+    assert "Neue Glimmer von Small *Glimmers* &lt;3 können leise zu dir kommen" in text
+    assert "Subscribe" not in text.replace("„Abonnieren“", "")

@@ -92,10 +92,10 @@ def make_journal(tmp_path, site, account, name="journal", origin=None, card="squ
 def write_world(journal) -> None:
     journal.entry("2026/2026-05-01-tea.md", title="شاي بالنعناع على الشرفة",
                   date="2026-05-01 08:00", body="رائحة النعناع والشمس الأولى على يدي.",
-                  tags=["شاي", "صباح"])
+                  tags=["شاي", "صباح"], lang="ar")
     journal.entry("2026/2026-05-02-rain.md", title="雨の音で目が覚めた",
                   date="2026-05-02 06:30", body="屋根を打つ雨の音が、やさしい太鼓のようだった。",
-                  tags=["雨", "morning-light"])
+                  tags=["雨", "morning-light"], lang="ja")
     journal.entry("2026/2026-05-03-wave.md",
                   title="My niece waved 👋🏽 from the back window of the number nine bus "
                         "🚌 all the way down the hill, and I waved back 🙋🏾‍♀️",
@@ -151,10 +151,11 @@ def test_post_carries_card_alt_aspect_ratio_language_and_facets_at_byte_offsets(
         assert image["alt"] == card_alt(entry, journal.settings)
         assert image["aspectRatio"] == {"width": 1080, "height": 1080}
         assert image["image"]["size"] <= 1_000_000
-        assert value["langs"] == [getattr(entry, "lang", None) or "en"]
+        assert value["langs"] == [entry.lang or "en"]  # the entry's own, else the site's
         blob = httpx.get(f"{account['url']}/xrpc/com.atproto.sync.getBlob", params={
             "did": account["did"], "cid": image["image"]["ref"]["$link"]})
         assert Image.open(io.BytesIO(blob.content)).size == (1080, 1080)
+    assert sorted(v["langs"][0] for v in by_link.values()) == ["ar", "en", "ja"]
     tags = {f["features"][0].get("tag") for v in by_link.values() for f in v["facets"]}
     assert {"شاي", "雨", "MorningLight", "SmallThings"} <= tags
 

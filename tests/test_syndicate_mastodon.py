@@ -46,7 +46,7 @@ def journal_with_two(tmp_path, site, fake, cards):
     journal, origin = clone_journal(tmp_path, "journal", {
         "mastodon": {"instance": fake.url}, "since": "2026-01-01"}, site, cache=cards)
     journal.entry("2026-05-01-tea.md", title="شاي بالنعناع على الشرفة", date="2026-05-01",
-                  body="رائحة النعناع والشمس الأولى على يدي. " * 4, tags=["شاي"])
+                  body="رائحة النعناع والشمس الأولى على يدي. " * 4, tags=["شاي"], lang="ar-EG")
     journal.entry("2026-05-02-rain.md", title="Rain on the roof like a soft drum, all night",
                   date="2026-05-02", body="I lay awake and listened and did not mind. " * 4,
                   tags=["rain", "night-sounds"])
@@ -81,7 +81,8 @@ def test_posts_the_card_with_its_description_focus_and_language_within_server_li
         assert media["description"] == card_alt(entry, journal.settings)
         assert media["meta"]["original"] == {"width": 1080, "height": 1080}
         assert media["meta"]["focus"] == {"x": 0.0, "y": 0.0}
-        assert status["language"] == "en" and status["visibility"] == "public"
+        assert status["language"] == ("ar" if entry.lang else "en")  # ISO 639 from BCP 47
+        assert status["visibility"] == "public"
     # Processing took two polls per card (202, then 206, then 200), waited for, not skipped.
     polls = [r for r in fake.requests if r[0] == "GET" and r[1].startswith("/api/v1/media/")]
     assert len(polls) == 4

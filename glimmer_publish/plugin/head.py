@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from ..cards.model import Card
 from ..entries import Entry
+from ..languages import og_locale
 from ..settings import Settings
 from .pages import FEEDS
 
@@ -52,7 +53,7 @@ def entry_meta(entry: Entry, settings: Settings, card: Card | None) -> list[Meta
         Meta("property", "og:url", settings.absolute(entry.url)),
         Meta("property", "og:title", entry.title),
         Meta("property", "og:description", description),
-        Meta("property", "og:locale", settings.language.replace("-", "_")),
+        Meta("property", "og:locale", og_locale(entry.lang or settings.language)),
         *card_tags(card, settings),
         Meta("name", "twitter:title", entry.title),
         Meta("name", "twitter:description", description),
@@ -75,7 +76,7 @@ def page_meta(title: str, description: str, url: str, settings: Settings,
         Meta("property", "og:url", settings.absolute(url)),
         Meta("property", "og:title", title),
         Meta("property", "og:description", description),
-        Meta("property", "og:locale", settings.language.replace("-", "_")),
+        Meta("property", "og:locale", og_locale(settings.language)),
         *card_tags(card, settings),
         Meta("name", "twitter:title", title),
         Meta("name", "twitter:description", description),

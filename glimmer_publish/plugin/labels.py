@@ -1,74 +1,48 @@
-"""Interface text in the site's language: Babel formats the dates, these are the words."""
+"""Interface words in the site's language, through gettext catalogs; dates through Babel.
+
+The English words are the message ids. Translations live in `glimmer_publish/locales/<ll>/
+LC_MESSAGES/glimmer.po` and are compiled in memory when first needed, so a translator only
+ever edits a `.po` file (see the README's "Languages" section). Templates use the same
+catalog through Jinja's i18n extension (`{{ _("Archive") }}`, `{% trans %}`).
+"""
 
 from __future__ import annotations
 
+from functools import lru_cache
+from io import BytesIO
+from pathlib import Path
+
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.support import NullTranslations, Translations
 
-EN = {
-    "home": "Glimmers",
-    "archive": "Archive",
-    "tags": "Tags",
-    "random": "A random glimmer",
-    "follow": "Follow",
-    "newer": "Newer glimmers",
-    "older": "Older glimmers",
-    "page_of": "Page {page} of {pages}",
-    "pages": "More glimmers",
-    "draft": "Draft — only you can see this while previewing",
-    "where": "Where",
-    "felt": "Felt",
-    "tagged": "Tags",
-    "tag_title": "Glimmers tagged #{tag}",
-    "tag_count": "{count} glimmers",
-    "tag_count_one": "1 glimmer",
-    "tag_feeds": "Follow this tag",
-    "tags_intro": "Every tag in the journal, with how many glimmers carry it.",
-    "archive_intro": "Every glimmer, by year and month.",
-    "share": "Share this glimmer",
-    "share_intro": "Pick a card, then share it with the caption, or download it and copy the "
-                   "caption.",
-    "caption": "Caption",
-    "copy": "Copy caption",
-    "copied": "Caption copied.",
-    "share_button": "Share…",
-    "shared_fallback": "Card downloaded and caption copied: paste it into your post.",
-    "download": "Download",
-    "format_og": "Link preview",
-    "format_square": "Square",
-    "format_portrait": "Portrait",
-    "format_story": "Story",
-    "random_intro": "Taking you to a glimmer picked at random…",
-    "random_nojs": "Pick any one of these:",
-    "previous_entry": "Previous glimmer",
-    "next_entry": "Next glimmer",
-    "empty": "No glimmers yet. Write the first one in entries/ — one small moment is enough.",
-    "not_found": "This page isn't here",
-    "not_found_text": "The address may have changed, or the glimmer is resting. "
-                      "Here is the way back:",
-    "feeds": "Feeds",
-    "search": "Search",
-    "also_on": "Also on",
+LOCALES = Path(__file__).resolve().parent.parent / "locales"
+DOMAIN = "glimmer"
+
+
+def N_(message: str) -> str:
+    """Marks a word for the catalog (`pybabel extract -k N_`); translated where it is used."""
+    return message
+
+
+# Words the Python side (navigation, page titles, the search dialog) and 404.html need by key.
+LABELS = {
+    "home": N_("Glimmers"),
+    "archive": N_("Archive"),
+    "tags": N_("Tags"),
+    "random": N_("A random glimmer"),
+    "follow": N_("Follow"),
+    "page_of": N_("Page %(page)s of %(pages)s"),
+    "draft": N_("Draft — only you can see this while previewing"),
+    "tag_title": N_("Glimmers tagged #%(tag)s"),
+    "not_found": N_("This page isn't here"),
+    "not_found_text": N_("The address may have changed, or the glimmer is resting. "
+                         "Here is the way back:"),
+    "feeds": N_("Feeds"),
+    "search": N_("Search"),
 }
-
-DE = {
-    **EN,
-    "home": "Glimmer", "archive": "Archiv", "tags": "Schlagwörter",
-    "random": "Ein zufälliger Glimmer", "follow": "Folgen", "newer": "Neuere Glimmer",
-    "older": "Ältere Glimmer", "page_of": "Seite {page} von {pages}", "where": "Wo",
-    "felt": "Gespürt", "tagged": "Schlagwörter", "share": "Diesen Glimmer teilen",
-    "caption": "Bildtext", "copy": "Bildtext kopieren", "copied": "Bildtext kopiert.",
-    "share_button": "Teilen…", "download": "Herunterladen", "archive_intro":
-    "Alle Glimmer nach Jahr und Monat.", "not_found": "Diese Seite gibt es nicht",
-    "search": "Suche", "also_on": "Auch auf",
-}
-
-LABELS = {"en": EN, "de": DE}
-
-
-def labels_for(language: str) -> dict[str, str]:
-    """The interface words for a language, English for the words nobody translated yet."""
-    return LABELS.get(language.split("-")[0].split("_")[0].lower(), EN)
 
 
 def locale_for(language: str) -> str:
@@ -79,6 +53,28 @@ def locale_for(language: str) -> str:
     except (UnknownLocaleError, ValueError):
         return "en"
     return name
+
+
+@lru_cache(maxsize=32)
+def translations(language: str) -> NullTranslations:
+    """The catalog for a language ('pt_BR', then 'pt'); English words where there is none."""
+    name = locale_for(language)
+    for candidate in dict.fromkeys((name, name.split("_")[0])):
+        po = LOCALES / candidate / "LC_MESSAGES" / f"{DOMAIN}.po"
+        if po.is_file():
+            with po.open("rb") as fh:
+                catalog = read_po(fh, locale=candidate, domain=DOMAIN)
+            mo = BytesIO()
+            write_mo(mo, catalog)
+            mo.seek(0)
+            return Translations(mo, domain=DOMAIN)
+    return NullTranslations()
+
+
+def labels_for(language: str) -> dict[str, str]:
+    """The keyed interface words in a language."""
+    t = translations(language)
+    return {key: t.gettext(message) for key, message in LABELS.items()}
 
 
 def long_date(value, language: str) -> str:

@@ -1,35 +1,50 @@
-"""Turn entries into the site's pages: data in, Markdown/HTML text out, no MkDocs imports.
+"""Turn entries into the site's pages: data in, template name and context out.
 
-Listing pages are raw HTML inside a Markdown file (MkDocs passes it through), so their
-links are written relative to the page's own address; `root` is the way back to '/'.
+The markup lives in Jinja templates (`glimmer_publish/theme/glimmer/*.html`, overridable by
+a same-named file in the journal's `custom_dir`); this module only prepares what they show.
+Links are written relative to the page's own address; `root` is the way back to '/'.
+No MkDocs imports.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from html import escape
+from typing import Any
+from urllib.parse import quote
 
 import yaml
 
 from ..cards.model import Card
 from ..entries import Entry
+from ..feeds import url as feed_url
+from ..languages import direction
 from ..settings import Settings
 from .labels import long_date, month_name
 
 Cards = Mapping[str, Mapping[str, Card]]
 SHARE_ORDER = ("square", "portrait", "story", "og")
+FEEDLY = "https://feedly.com/i/subscription/feed/"
+
+FEEDS = (
+    ("feed.xml", "application/rss+xml", "RSS"),
+    ("atom.xml", "application/atom+xml", "Atom"),
+    ("feed.json", "application/feed+json", "JSON Feed"),
+)
 
 
 @dataclass(frozen=True)
 class Source:
-    """One generated page: where it lives in docs/ and what it says."""
+    """One generated page: where it lives in docs/, its front matter and how it is drawn."""
 
     src_uri: str
     markdown: str
-    kind: str  # home, entry, tags, tag, archive, random
+    kind: str  # home, entry, tags, tag, archive, random, follow
     entry: Entry | None = None
     tag: str | None = None
+    template: str | None = None  # glimmer/<kind>.html, drawn after MkDocs reads the page
+    context: Mapping[str, Any] = field(default_factory=dict, compare=False)
 
 
 def url_of(src_uri: str) -> str:
@@ -41,7 +56,7 @@ def root_of(url: str) -> str:
     return "../" * url.count("/")
 
 
-def document(front: Mapping[str, object], body: str) -> str:
+def document(front: Mapping[str, object], body: str = "") -> str:
     """A Markdown file with YAML front matter that MkDocs reads as page meta."""
     meta = yaml.safe_dump(dict(front), allow_unicode=True, sort_keys=False)
     return f"---\n{meta}---\n\n{body}\n"
@@ -50,67 +65,61 @@ def document(front: Mapping[str, object], body: str) -> str:
 LISTING = {"hide": ["navigation", "toc"], "search": {"exclude": True}}
 
 
-def _attrs(**values: object) -> str:
-    return "".join(
-        f' {k.rstrip("_").replace("_", "-")}="{escape(str(v))}"'
-        for k, v in values.items() if v is not None
-    )
-
-
-def time_tag(entry: Entry, language: str) -> str:
-    return (f'<time datetime="{entry.date.isoformat()}">'
-            f"{escape(long_date(entry.date.date(), language))}</time>")
-
-
-def meta_line(entry: Entry, language: str) -> str:
-    parts = [time_tag(entry, language)]
-    if entry.where:
-        parts.append(f'<span class="glimmer-where">{escape(entry.where)}</span>')
-    return '<p class="glimmer-meta">' + '<span aria-hidden="true"> · </span>'.join(parts) + "</p>"
-
-
-def draft_badge(entry: Entry, labels: Mapping[str, str]) -> str:
-    return f'<p class="glimmer-draft">{escape(labels["draft"])}</p>' if entry.draft else ""
-
-
 def tag_url(tag: str) -> str:
     return f"tags/{tag}/"
 
 
-def tag_list(entry: Entry, root: str, labels: Mapping[str, str]) -> str:
-    if not entry.tags:
-        return ""
-    items = "".join(f'<li><a href="{escape(root + tag_url(t))}">#{escape(t)}</a></li>'
-                    for t in entry.tags)
-    return (f'<ul class="glimmer-tags" aria-label="{escape(labels["tagged"])}">'
-            f"{items}</ul>")
+# ---------------------------------------------------------------- what templates see
+
+
+@dataclass(frozen=True)
+class Thumb:
+    src: str
+    width: int
+    height: int
+
+
+@dataclass(frozen=True)
+class EntryView:
+    """An entry as a listing or page shows it; every text carries its language/direction."""
+
+    title: str
+    href: str
+    datetime: str
+    date_text: str
+    where: str | None
+    felt: str | None
+    excerpt: str
+    tags: tuple[tuple[str, str], ...]  # (tag, href)
+    draft: bool
+    lang: str | None  # the entry's own language, None when it is the site's
+    dir: str  # rtl / ltr from `lang`, else "auto" (the text decides)
+    thumb: Thumb | None = None
+
+
+def entry_view(entry: Entry, root: str, cards: Cards, settings: Settings) -> EntryView:
+    card = cards.get(entry.slug, {}).get("og")
+    thumb = Thumb(root + card.preview, card.preview_width, card.preview_height) if card else None
+    return EntryView(
+        title=entry.title, href=root + entry.url, datetime=entry.date.isoformat(),
+        date_text=long_date(entry.date.date(), settings.language), where=entry.where,
+        felt=entry.felt, excerpt=entry.excerpt,
+        tags=tuple((t, root + tag_url(t)) for t in entry.tags), draft=entry.draft,
+        lang=entry.lang, dir=direction(entry.lang), thumb=thumb)
+
+
+def _views(entries: Sequence[Entry], root: str, cards: Cards,
+           settings: Settings) -> list[EntryView]:
+    return [entry_view(e, root, cards, settings) for e in entries]
+
+
+def _source(src: str, front: Mapping[str, object], kind: str, template: str,
+            **context: Any) -> Source:
+    return Source(src, document(front), kind, tag=context.get("tag"), template=template,
+                  context={"root": root_of(url_of(src)), **context})
 
 
 # ---------------------------------------------------------------- listings
-
-
-def stream_item(entry: Entry, root: str, cards: Cards, settings: Settings,
-                labels: Mapping[str, str]) -> str:
-    href = escape(root + entry.url)
-    card = cards.get(entry.slug, {}).get("og")
-    thumb = ""
-    if card:
-        thumb = (f'<a class="glimmer-thumb" href="{href}" tabindex="-1" aria-hidden="true">'
-                 f'<img{_attrs(src=root + card.preview, alt="", width=card.preview_width)}'
-                 f'{_attrs(height=card.preview_height)}'
-                 ' loading="lazy" decoding="async"></a>')
-    excerpt = f'<p class="glimmer-excerpt">{escape(entry.excerpt)}</p>' if entry.excerpt else ""
-    draft = ' glimmer-item--draft' if entry.draft else ""
-    return (f'<li class="glimmer-item{draft}">{thumb}<div class="glimmer-item__text">'
-            f'<h2 class="glimmer-item__title"><a href="{href}">{escape(entry.title)}</a></h2>'
-            f"{meta_line(entry, settings.language)}{draft_badge(entry, labels)}{excerpt}"
-            "</div></li>")
-
-
-def stream(entries: Sequence[Entry], root: str, cards: Cards, settings: Settings,
-           labels: Mapping[str, str]) -> str:
-    items = "".join(stream_item(e, root, cards, settings, labels) for e in entries)
-    return f'<ol class="glimmer-stream" reversed>{items}</ol>'
 
 
 def home_pages(entries: Sequence[Entry], settings: Settings, cards: Cards,
@@ -122,31 +131,21 @@ def home_pages(entries: Sequence[Entry], settings: Settings, cards: Cards,
     for number, chunk in enumerate(chunks, start=1):
         src = "index.md" if number == 1 else f"page/{number}/index.md"
         root = root_of(url_of(src))
-        body = stream(chunk, root, cards, settings, labels) if chunk else (
-            f'<p class="glimmer-empty">{escape(labels["empty"])}</p>')
-        if len(chunks) > 1:
-            body += pager(number, len(chunks), root, labels)
-        intro = (f'<p class="glimmer-intro">{escape(settings.site_description)}</p>'
-                 if settings.site_description and number == 1 else "")
         title = settings.site_name if number == 1 else (
-            f'{settings.site_name} · {labels["page_of"].format(page=number, pages=len(chunks))}')
-        front = {"title": title, **LISTING}
-        heading = f'<h1 class="glimmer-home-title">{escape(settings.site_name)}</h1>'
-        pages.append(Source(src, document(front, heading + intro + body), "home"))
+            f'{settings.site_name} · {labels["page_of"] % {"page": number, "pages": len(chunks)}}')
+        pager = None
+        if len(chunks) > 1:
+            def page_url(n: int, root: str = root) -> str:
+                return root + ("" if n == 1 else f"page/{n}/")
+            pager = {"number": number, "count": len(chunks),
+                     "newer": page_url(number - 1) if number > 1 else None,
+                     "older": page_url(number + 1) if number < len(chunks) else None}
+        pages.append(_source(
+            src, {"title": title, **LISTING}, "home", "glimmer/home.html",
+            site_name=settings.site_name,
+            intro=settings.site_description if number == 1 else "",
+            entries=_views(chunk, root, cards, settings), pager=pager))
     return pages
-
-
-def pager(number: int, count: int, root: str, labels: Mapping[str, str]) -> str:
-    def page_url(n: int) -> str:
-        return root + ("" if n == 1 else f"page/{n}/")
-
-    newer = (f'<a class="md-button" rel="prev" href="{escape(page_url(number - 1))}">'
-             f'← {escape(labels["newer"])}</a>' if number > 1 else "")
-    older = (f'<a class="md-button" rel="next" href="{escape(page_url(number + 1))}">'
-             f'{escape(labels["older"])} →</a>' if number < count else "")
-    where = escape(labels["page_of"].format(page=number, pages=count))
-    return (f'<nav class="glimmer-pager" aria-label="{escape(labels["pages"])}">{newer}'
-            f'<span class="glimmer-pager__where">{where}</span>{older}</nav>')
 
 
 def tag_counts(entries: Sequence[Entry]) -> dict[str, list[Entry]]:
@@ -160,101 +159,80 @@ def tag_counts(entries: Sequence[Entry]) -> dict[str, list[Entry]]:
 def tag_pages(entries: Sequence[Entry], settings: Settings, cards: Cards,
               labels: Mapping[str, str]) -> list[Source]:
     by_tag = tag_counts(entries)
-    root = "../"
-    items = "".join(
-        f'<li><a href="{escape(root + tag_url(t))}">#{escape(t)}</a> '
-        f'<span class="glimmer-count">{escape(_count(len(es), labels))}</span></li>'
-        for t, es in by_tag.items())
-    index = (f'<h1>{escape(labels["tags"])}</h1><p class="glimmer-intro">'
-             f'{escape(labels["tags_intro"])}</p><ul class="glimmer-tag-index">{items}</ul>')
-    pages = [Source("tags/index.md", document({"title": labels["tags"], **LISTING}, index),
-                    "tags")]
+    index = [{"tag": t, "href": "../" + tag_url(t), "count": len(es)} for t, es in by_tag.items()]
+    pages = [_source("tags/index.md", {"title": labels["tags"], **LISTING}, "tags",
+                     "glimmer/tags.html", tags=index)]
     for tag, tagged in by_tag.items():
         src = f"tags/{tag}/index.md"
         root = root_of(url_of(src))
-        title = labels["tag_title"].format(tag=tag)
-        feeds = "".join(
-            f'<li><a href="{escape(name)}" type="{mime}">{label}</a></li>'
-            for name, mime, label in FEEDS)
-        body = (f"<h1>{escape(title)}</h1>"
-                f'<p class="glimmer-intro">{escape(_count(len(tagged), labels))}</p>'
-                + stream(tagged, root, cards, settings, labels)
-                + f'<aside class="glimmer-feeds"><h2>{escape(labels["tag_feeds"])}</h2>'
-                  f"<ul>{feeds}</ul></aside>")
-        pages.append(Source(src, document({"title": title, **LISTING}, body), "tag", tag=tag))
+        title = labels["tag_title"] % {"tag": tag}
+        pages.append(_source(
+            src, {"title": title, **LISTING}, "tag", "glimmer/tag.html", tag=tag,
+            entries=_views(tagged, root, cards, settings),
+            feeds=[{"href": name, "type": mime, "label": label} for name, mime, label in FEEDS]))
     return pages
-
-
-FEEDS = (
-    ("feed.xml", "application/rss+xml", "RSS"),
-    ("atom.xml", "application/atom+xml", "Atom"),
-    ("feed.json", "application/feed+json", "JSON Feed"),
-)
-
-
-def _count(n: int, labels: Mapping[str, str]) -> str:
-    return labels["tag_count_one"] if n == 1 else labels["tag_count"].format(count=n)
 
 
 def archive_page(entries: Sequence[Entry], settings: Settings,
                  labels: Mapping[str, str]) -> Source:
     """Every glimmer by year, then month, newest first (entries arrive sorted)."""
-    root = "../"
-    parts = [f'<h1>{escape(labels["archive"])}</h1>'
-             f'<p class="glimmer-intro">{escape(labels["archive_intro"])}</p>']
-    year = month = None
+    years: list[dict[str, Any]] = []
     for e in entries:
         d = e.date.date()
-        if d.year != year:
-            if month is not None:
-                parts.append("</ul></section>")
-                month = None
-            if year is not None:
-                parts.append("</section>")
-            year = d.year
-            parts.append(f'<section class="glimmer-year"><h2 id="y{year}">{year}</h2>')
-        if d.month != month:
-            if month is not None:
-                parts.append("</ul></section>")
-            month = d.month
-            name = month_name(d, settings.language)
-            parts.append(f'<section class="glimmer-month"><h3 id="y{year}-{month:02d}">'
-                         f'{escape(name)}</h3><ul class="glimmer-archive">')
-        parts.append(f'<li>{time_tag(e, settings.language)} '
-                     f'<a href="{escape(root + e.url)}">{escape(e.title)}</a></li>')
-    if month is not None:
-        parts.append("</ul></section>")
-    if year is not None:
-        parts.append("</section>")
-    return Source("archive/index.md",
-                  document({"title": labels["archive"], **LISTING}, "".join(parts)), "archive")
+        if not years or years[-1]["year"] != d.year:
+            years.append({"year": d.year, "id": f"y{d.year}", "months": []})
+        months = years[-1]["months"]
+        if not months or months[-1]["month"] != d.month:
+            months.append({"month": d.month, "id": f"y{d.year}-{d.month:02d}",
+                           "name": month_name(d, settings.language), "entries": []})
+        months[-1]["entries"].append(entry_view(e, "../", {}, settings))
+    return _source("archive/index.md", {"title": labels["archive"], **LISTING}, "archive",
+                   "glimmer/archive.html", years=years)
 
 
-def random_page(entries: Sequence[Entry], labels: Mapping[str, str]) -> Source:
+def random_page(entries: Sequence[Entry], settings: Settings,
+                labels: Mapping[str, str]) -> Source:
     """JS jumps to one glimmer at random; without JS the list itself is the way in."""
-    root = "../"
-    links = "".join(f'<li><a href="{escape(root + e.url)}">{escape(e.title)}</a></li>'
-                    for e in entries)
-    body = (f'<h1>{escape(labels["random"])}</h1>'
-            f'<p class="glimmer-random-note" hidden>{escape(labels["random_intro"])}</p>'
-            f'<p>{escape(labels["random_nojs"])}</p>'
-            f'<ul class="glimmer-random-list" id="glimmer-random">{links}</ul>')
-    return Source("random/index.md",
-                  document({"title": labels["random"], **LISTING}, body), "random")
+    return _source("random/index.md", {"title": labels["random"], **LISTING}, "random",
+                   "glimmer/random.html", entries=_views(entries, "../", {}, settings))
+
+
+def follow_context(settings: Settings, tags: Sequence[str]) -> dict[str, Any]:
+    """What the Follow page shows: the feeds' absolute addresses, the journal's and each tag's."""
+    rss, atom, jsonfeed = (feed_url(settings, name) for name, _, _ in FEEDS)
+    return {
+        "site_name": settings.site_name,
+        "rss": rss, "atom": atom, "json": jsonfeed,
+        "subscribe": "feed:" + rss,
+        "feedly": FEEDLY + quote(rss, safe=""),
+        "feeds": [{"label": label, "href": feed_url(settings, name)}
+                  for name, _, label in FEEDS],
+        "tags": [{"tag": tag, "feeds": [{"label": label,
+                                         "href": feed_url(settings, f"tags/{tag}/{name}")}
+                                        for name, _, label in FEEDS]}
+                 for tag in sorted(set(tags))],
+    }
+
+
+def follow_page(settings: Settings, tags: Sequence[str], labels: Mapping[str, str]) -> Source:
+    return _source("follow/index.md", {"title": labels["follow"], "hide": ["navigation", "toc"]},
+                   "follow", "glimmer/follow.html", **follow_context(settings, tags))
 
 
 # ---------------------------------------------------------------- entries
 
 
 def entry_source(entry: Entry) -> Source:
-    """The entry's page: its own Markdown body; the frame is added after it is rendered."""
+    """The entry's page; its body (rendered once, in markup.py) and frame come later."""
     # Material prints page.title and page.meta.description as HTML (in <title>, the header,
     # <meta name="description"> and search results), so an entry's own text is escaped here.
-    front = {"title": escape(entry.title), "description": escape(entry.excerpt or entry.title),
-             "hide": ["navigation", "toc"]}
+    front: dict[str, object] = {"title": escape(entry.title),
+                                "description": escape(entry.excerpt or entry.title),
+                                "hide": ["navigation", "toc"]}
     if entry.draft:
         front["search"] = {"exclude": True}
-    return Source(f"{entry.url}index.md", document(front, entry.body or ""), "entry", entry)
+    return Source(f"{entry.url}index.md", document(front), "entry", entry,
+                  template="glimmer/entry.html")
 
 
 def hashtag(tag: str) -> str:
@@ -279,82 +257,39 @@ def caption(entry: Entry, settings: Settings) -> str:
     return "\n\n".join(parts)
 
 
-def share_panel(entry: Entry, root: str, cards: Cards, settings: Settings,
-                labels: Mapping[str, str]) -> str:
+def share_context(entry: Entry, root: str, cards: Cards, settings: Settings) -> dict[str, Any]:
     """Cards to preview/download, a caption to copy, and a Share button (shown by share.js)."""
     mine = cards.get(entry.slug, {})
     formats = [f for f in SHARE_ORDER if f in mine]
-    chosen = formats[0] if formats else ""
     items = []
     for fmt in formats:
         card = mine[fmt]
         ext = card.path.rsplit(".", 1)[-1]
-        name = labels.get(f"format_{fmt}", fmt)
-        checked = " checked" if fmt == chosen else ""
-        items.append(
-            f'<li class="share-card share-card--{fmt}">'
-            f'<figure><img{_attrs(src=root + card.preview, alt=card.alt)}'
-            f'{_attrs(width=card.preview_width, height=card.preview_height)}'
-            ' loading="lazy" decoding="async">'
-            f'<figcaption><label class="share-pick"><input type="radio" name="share-format"'
-            f' value="{fmt}"{checked}> {escape(name)}</label>'
-            f' <span class="share-size">{card.width}×{card.height}</span></figcaption></figure>'
-            f'<a class="share-download"'
-            f'{_attrs(href=root + card.path, data_format=fmt, type=card.mime)}'
-            f' download="{escape(entry.slug)}-{fmt}.{ext}">{escape(labels["download"])}'
-            f'<span class="md-visually-hidden"> {escape(name)}</span></a></li>')
-    cards_html = f'<ul class="share-cards">{"".join(items)}</ul>' if items else ""
+        items.append({
+            "format": fmt, "checked": fmt == formats[0], "alt": card.alt,
+            "preview": root + card.preview, "preview_width": card.preview_width,
+            "preview_height": card.preview_height, "width": card.width,
+            "height": card.height, "href": root + card.path, "mime": card.mime,
+            "download": f"{entry.slug}-{fmt}.{ext}"})
     text = caption(entry, settings)
-    return (
-        f'<section id="share" class="glimmer-share" aria-labelledby="share-title"'
-        f' data-search-exclude data-title="{escape(entry.title)}"'
-        f' data-url="{escape(settings.absolute(entry.url))}">'
-        f'<h2 id="share-title">{escape(labels["share"])}</h2>'
-        f'<p class="share-intro">{escape(labels["share_intro"])}</p>{cards_html}'
-        f'<label class="share-caption-label" for="share-caption">'
-        f'{escape(labels["caption"])}</label>'
-        f'<textarea id="share-caption" readonly rows="{_caption_rows(text)}">'
-        f'{escape(text)}</textarea>'
-        f'<div class="share-actions">'
-        f'<button type="button" class="md-button md-button--primary share-native" hidden'
-        f' data-format="{chosen}">{escape(labels["share_button"])}</button>'
-        f'<button type="button" class="md-button share-copy" hidden>'
-        f'{escape(labels["copy"])}</button>'
-        f'<p class="share-status" role="status" aria-live="polite"'
-        f' data-copied="{escape(labels["copied"])}"'
-        f' data-fallback="{escape(labels["shared_fallback"])}"></p></div></section>'
-    )
+    return {"title": entry.title, "url": settings.absolute(entry.url), "cards": items,
+            "chosen": formats[0] if formats else "", "caption": text,
+            "rows": _caption_rows(text)}
 
 
-def entry_article(entry: Entry, body_html: str, url: str, cards: Cards, settings: Settings,
-                  labels: Mapping[str, str], newer: Entry | None, older: Entry | None,
-                  also_on: str = "") -> str:
-    """The whole entry page content around its (already sanitised) body.
+def entry_context(entry: Entry, body_html: str, url: str, cards: Cards, settings: Settings,
+                  newer: Entry | None, older: Entry | None) -> dict[str, Any]:
+    """What the entry page shows around its (already sanitised) body.
 
     An entry's photo is shown through its cards only: the original file may carry camera
     and location data, which a re-encoded card never does.
     """
     root = root_of(url)
-    felt = ""
-    if entry.felt:
-        felt = (f'<p class="glimmer-felt"><span class="glimmer-felt__label">'
-                f'{escape(labels["felt"])}</span> {escape(entry.felt)}</p>')
-    nav = []
-    if older:
-        nav.append(f'<a rel="prev" href="{escape(root + older.url)}"><span>'
-                   f'{escape(labels["previous_entry"])}</span>{escape(older.title)}</a>')
-    if newer:
-        nav.append(f'<a rel="next" href="{escape(root + newer.url)}"><span>'
-                   f'{escape(labels["next_entry"])}</span>{escape(newer.title)}</a>')
-    return (
-        f'<article class="glimmer-entry">'
-        f'<header class="glimmer-entry__head"><h1>{escape(entry.title)}</h1>'
-        f"{meta_line(entry, settings.language)}{draft_badge(entry, labels)}</header>"
-        f'<div class="glimmer-body">{body_html}</div>{felt}'
-        f"{tag_list(entry, root, labels)}{also_on}</article>"
-        f"{share_panel(entry, root, cards, settings, labels)}"
-        + (f'<nav class="glimmer-neighbours" aria-label="{escape(labels["pages"])}"'
-           ' data-search-exclude>'
-           f'{"".join(nav)}</nav>' if nav else "")
-    )
-
+    return {
+        "root": root,
+        "entry": entry_view(entry, root, cards, settings),
+        "body": body_html,
+        "share": share_context(entry, root, cards, settings),
+        "older": entry_view(older, root, {}, settings) if older else None,
+        "newer": entry_view(newer, root, {}, settings) if newer else None,
+    }

@@ -10,6 +10,7 @@ import html
 import logging
 from pathlib import Path
 
+import jinja2
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
@@ -19,14 +20,14 @@ from mkdocs.structure.pages import Page
 from ..cards import Card, render_cards
 from ..entries import Entry, Journal, load_journal
 from ..feeds import build_feeds
-from ..follow import follow_page
-from ..markup import sanitize
+from ..markup import id_prefix, to_html
 from ..problems import render
 from ..settings import Settings, SettingsError, settings_from_config
-from ..syndicate.links import also_on, posts_by_slug
+from ..syndicate.links import posts_by_slug
 from . import head, pages
 from .config import GlimmerConfig
 from .labels import labels_for
+from .theme import page_templates, search_path
 
 log = logging.getLogger("mkdocs.plugins.glimmer")
 THEME_CSS = "assets/glimmer.css"
@@ -46,6 +47,7 @@ class GlimmerPlugin(BasePlugin[GlimmerConfig]):
         self.position: dict[str, int] = {}  # slug -> index in the newest-first journal
         self.newest_in_tag: dict[str, Entry] = {}
         self.labels = labels_for("en")
+        self.templates = page_templates([], "en")
         self.syndicated: dict[str, list[tuple[str, str]]] = {}  # slug -> [(network, post URL)]
 
     # ------------------------------------------------------------ setup
@@ -62,12 +64,20 @@ class GlimmerPlugin(BasePlugin[GlimmerConfig]):
             "site_description": config.site_description,
             "site_author": config.site_author,
             "theme": {"language": config.theme.get("language") or config.theme.locale},
+            # One Markdown pipeline: entry bodies use the extensions the rest of the site uses.
+            "markdown_extensions": [
+                {name: config.mdx_configs[name]} if isinstance(name, str)
+                and name in config.mdx_configs else name
+                for name in config.markdown_extensions],
         }
         try:
             self.settings = settings_from_config(plain, dict(self.config), root)
         except SettingsError as exc:
             raise PluginError(str(exc)) from exc
         self.labels = labels_for(self.settings.language)
+        # Our templates and assets sit right behind the journal's own overrides.
+        config.theme.dirs[:] = search_path(config.theme.dirs, config.theme.custom_dir)
+        self.templates = page_templates(config.theme.dirs, self.settings.language)
         # The share panel, random page and palettes need these on every site, whatever
         # the rest of mkdocs.yml says.
         if THEME_CSS not in config.extra_css:
@@ -111,13 +121,9 @@ class GlimmerPlugin(BasePlugin[GlimmerConfig]):
             *(pages.entry_source(e) for e in entries),
             *pages.tag_pages(entries, self.settings, self.cards, self.labels),
             pages.archive_page(entries, self.settings, self.labels),
-            pages.random_page(entries, self.labels),
+            pages.random_page(entries, self.settings, self.labels),
+            pages.follow_page(self.settings, list(pages.tag_counts(entries)), self.labels),
         ]
-        body = follow_page(self.settings, list(pages.tag_counts(entries)))
-        front = {"title": self.labels["follow"], "hide": ["navigation", "toc"]}
-        sources.append(pages.Source(
-            "follow/index.md",
-            body if body.startswith("---") else pages.document(front, body), "follow"))
         self.sources = {s.src_uri: s for s in sources}
         for source in sources:
             self._add(files, File.generated(config, source.src_uri, content=source.markdown))
@@ -166,18 +172,33 @@ class GlimmerPlugin(BasePlugin[GlimmerConfig]):
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig,
                         files: Files) -> str:
+        """Our pages are drawn from their templates (the journal may override any)."""
         source = self.sources.get(page.file.src_uri)
-        if source is None or source.entry is None:
+        if source is None or source.template is None:
             return html
         assert self.settings is not None and self.journal is not None
-        entries = self.journal.entries
-        i = self.position[source.entry.slug]
-        newer = entries[i - 1] if i > 0 else None
-        older = entries[i + 1] if i + 1 < len(entries) else None
-        # Only the entry's own words pass the allow-list; our frame around them is trusted.
-        links = also_on(self.syndicated.get(source.entry.slug, []), self.labels["also_on"])
-        return pages.entry_article(source.entry, sanitize(html), page.url, self.cards,
-                                   self.settings, self.labels, newer, older, links)
+        context = dict(source.context)
+        if source.entry is not None:
+            entries = self.journal.entries
+            i = self.position[source.entry.slug]
+            newer = entries[i - 1] if i > 0 else None
+            older = entries[i + 1] if i + 1 < len(entries) else None
+            # The body as every output shows it: rendered once with mkdocs.yml's extensions,
+            # through the allow-list, its ids prefixed with the entry's own.
+            body = to_html(source.entry.body or "", id_prefix(source.entry.slug))
+            context = pages.entry_context(source.entry, body, page.url, self.cards,
+                                          self.settings, newer, older)
+            context["also_on"] = self.syndicated.get(source.entry.slug, [])
+        context["site_lang"] = self.settings.language
+        try:
+            return self.templates.get_template(source.template).render(context)
+        except jinja2.TemplateError as exc:  # most likely a journal's own override
+            where = getattr(exc, "filename", None) or source.template
+            line = getattr(exc, "lineno", None)
+            raise PluginError(
+                f"{where}{f':{line}' if line else ''}: {exc.message or exc} (while drawing "
+                f"{page.file.src_uri}; a template in your custom_dir replaces ours: compare "
+                "it with the one in glimmer_publish/theme/)") from exc
 
     def on_page_context(self, context, *, page: Page, config: MkDocsConfig, nav):
         assert self.settings is not None and self.journal is not None

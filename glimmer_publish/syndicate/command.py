@@ -77,7 +77,7 @@ def due(entries: list[Entry], state: State, options: SyndicateOptions,
 
 
 def outgoing(entry: Entry, settings: Settings, card_file: Path, card) -> Outgoing:
-    lang = getattr(entry, "lang", None) or settings.language or "en"
+    lang = entry.lang or settings.language or "en"  # the entry's own, else the site's
     return Outgoing(
         slug=entry.slug, key=entry_id(entry, journal_id(settings)),
         link=settings.absolute(entry.url), title=entry.title,

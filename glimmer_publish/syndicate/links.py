@@ -6,7 +6,6 @@ The build reads the state the syndicate job keeps, copied into the cache beforeh
 
 from __future__ import annotations
 
-from html import escape
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -28,12 +27,3 @@ def posts_by_slug(cache_dir: Path) -> dict[str, list[tuple[str, str]]]:
                 out.setdefault(slug, []).append((NAMES[target], url))
     return out
 
-
-def also_on(links: list[tuple[str, str]], label: str) -> str:
-    """The microformats2 way (u-syndication) so IndieWeb readers find the copies too."""
-    if not links:
-        return ""
-    anchors = '<span aria-hidden="true"> · </span>'.join(
-        f'<a class="u-syndication" rel="syndication" href="{escape(url)}">{escape(name)}</a>'
-        for name, url in links)
-    return f'<p class="glimmer-also-on">{escape(label)} {anchors}</p>'
