@@ -7,6 +7,7 @@ from dataclasses import replace
 
 import httpx
 import pytest
+import yaml
 from mastodon_fake import TOKEN, MastodonFake
 from syndicate_testing import Output, Site, clone_journal, git, remote_state
 
@@ -213,3 +214,22 @@ def test_two_writers_of_the_state_branch_merge_instead_of_overwriting(tmp_path):
     log = git(origin, "log", "--format=%s", "glimmer-syndication").split()
     assert log == ["two", "one"]
     assert git(origin, "branch", "--list").split() == ["glimmer-syndication"]
+
+
+@pytest.mark.parametrize("options, message", [
+    ({"mastodon": {"instance": "example.social"}}, "syndicate.mastodon.instance: "
+     "'example.social' is not a web address"),
+    ({"bluesky": {"service": "https://bsky.social"}}, "syndicate.bluesky.handle: your Bluesky "
+     "handle is needed"),
+    ({"mastodon": {"instance": "https://m.example"}, "since": "last week"},
+     "syndicate.since: 'last week' is not a date"),
+    ({"mastodn": {}}, "syndicate: unknown option 'mastodn'"),
+    ({"card": "poster"}, "syndicate.card: unknown card 'poster'"),
+])
+def test_a_wrong_option_is_named_with_how_to_fix_it(tmp_path, options, message, capsys):
+    (tmp_path / "entries").mkdir()
+    config = {"site_name": "T", "site_url": "https://example.org/",
+              "plugins": [{"glimmer": {"syndicate": options}}]}
+    (tmp_path / "mkdocs.yml").write_text(yaml.safe_dump(config), encoding="utf-8")
+    assert main(["--config", str(tmp_path / "mkdocs.yml"), "syndicate", "--dry-run"]) == 2
+    assert message in capsys.readouterr().err
