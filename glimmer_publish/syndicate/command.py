@@ -201,7 +201,7 @@ def run(settings: Settings, *, dry_run: bool = False, backfill: bool = False,
         masto = options.target("mastodon")
         if masto:
             try:
-                limits = mastodon.Mastodon(masto, "", client, sleep).limits()
+                limits = mastodon.Mastodon(masto, "", client, sleep).limits(attempts=1)
             except TargetError as exc:
                 err(f"note: {exc}; using Mastodon's default limits")
         out(f"would post {len(todo)} glimmer(s):\n")

@@ -76,10 +76,10 @@ class Mastodon:
         return call(self.client, method, f"{self.target.service}{path}", sleep=self.sleep,
                     what=what, headers=headers, **kwargs)
 
-    def limits(self) -> InstanceLimits:
+    def limits(self, attempts: int = 4) -> InstanceLimits:
         if self._limits is None:
             resp = call(self.client, "GET", f"{self.target.service}/api/v2/instance",
-                        sleep=self.sleep, what="read the server's limits")
+                        sleep=self.sleep, what="read the server's limits", attempts=attempts)
             self._limits = limits_from(resp.json()) if resp.status_code == 200 \
                 else InstanceLimits()
         return self._limits
