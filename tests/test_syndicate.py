@@ -233,3 +233,23 @@ def test_a_wrong_option_is_named_with_how_to_fix_it(tmp_path, options, message, 
     (tmp_path / "mkdocs.yml").write_text(yaml.safe_dump(config), encoding="utf-8")
     assert main(["--config", str(tmp_path / "mkdocs.yml"), "syndicate", "--dry-run"]) == 2
     assert message in capsys.readouterr().err
+
+
+def test_a_refused_token_fails_the_run_once_without_retrying_every_glimmer(
+        tmp_path, site, fake, cards):
+    journal, origin = clone_journal(tmp_path, "j", {"mastodon": {"instance": fake.url},
+                                                    "since": "2026-01-01"}, site, cache=cards)
+    journal.entry("2026-05-01-a.md", title="One", date="2026-05-01")
+    journal.entry("2026-05-02-b.md", title="Two", date="2026-05-02")
+    live(journal, site)
+    out, err = Output(), Output()
+    with httpx.Client(timeout=2) as client:
+        code = run(journal.settings, env={"MASTODON_TOKEN": "wrong"}, out=out, err=err,
+                   sleep=Sleeps(), client=client)
+    assert code == 1 and fake.statuses == []
+    assert err.text.count("Mastodon refused the token (401)") == 2
+    assert fake.requests.count(("GET", "/api/v1/accounts/verify_credentials")) == 1
+    with httpx.Client(timeout=2) as client:
+        code = run(journal.settings, env={}, out=out, err=err, sleep=Sleeps(), client=client)
+    assert code == 1 and "the secret MASTODON_TOKEN is not set" in err.text
+    assert not remote_state(origin).posts

@@ -16,7 +16,7 @@ import httpx
 from .config import Target
 from .http import TIMEOUT, call
 from .image import fit_bytes
-from .model import Outgoing, Posted, Sleep, TargetError
+from .model import LoginError, Outgoing, Posted, Sleep, TargetError
 from .text import BLUESKY_LIMITS, Caption, compose
 
 COLLECTION = "app.bsky.feed.post"
@@ -80,7 +80,7 @@ class Bluesky:
         resp = self._xrpc("POST", "com.atproto.server.createSession", "log in to Bluesky",
                           json={"identifier": self.target.handle, "password": self.password})
         if resp.status_code != 200:
-            raise TargetError(f"Bluesky refused the login for {self.target.handle}: "
+            raise LoginError(f"Bluesky refused the login for {self.target.handle}: "
                               f"{_message(resp)} (check the app password secret)")
         data = resp.json()
         self._token, self.did = data["accessJwt"], data["did"]

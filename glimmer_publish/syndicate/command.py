@@ -26,7 +26,7 @@ from ..problems import render
 from ..settings import Settings, SettingsError, find_config, load_settings
 from . import bluesky, mastodon
 from .config import PASSWORD_ENV, SyndicateOptions, Target, syndicate_options
-from .model import Outgoing, Posted, Sleep, TargetError
+from .model import LoginError, Outgoing, Posted, Sleep, TargetError
 from .state import STATE_FILE, GitStore, State, StateError
 from .text import Caption
 
@@ -223,14 +223,14 @@ def run(settings: Settings, *, dry_run: bool = False, backfill: bool = False,
                 if net is None:
                     secret = env.get(PASSWORD_ENV[target.name], "")
                     if not secret:
-                        raise TargetError(f"the secret {PASSWORD_ENV[target.name]} is not set")
+                        raise LoginError(f"the secret {PASSWORD_ENV[target.name]} is not set")
                     kind = bluesky.Bluesky if target.name == "bluesky" else mastodon.Mastodon
                     net = networks[target.name] = kind(target, secret, client, sleep)
                 posted: Posted = net.post(post)
             except TargetError as exc:
                 err(f"{d.entry.slug} -> {target.name}: {exc}")
                 failed += 1
-                if "log in" in str(exc) or "secret" in str(exc) or "token" in str(exc):
+                if isinstance(exc, LoginError):
                     networks[target.name] = _Broken(exc)
                 continue
             except Exception as exc:  # one network's surprise must not stop the others
@@ -258,7 +258,7 @@ class _Broken:
         self.exc = exc
 
     def post(self, post: Outgoing) -> Posted:
-        raise TargetError(str(self.exc))
+        raise LoginError(str(self.exc))
 
 
 def fetch_state(settings: Settings) -> Path | None:

@@ -18,7 +18,7 @@ import httpx
 from .config import Target
 from .http import TIMEOUT, call
 from .image import fit_bytes
-from .model import Outgoing, Posted, Sleep, TargetError
+from .model import LoginError, Outgoing, Posted, Sleep, TargetError
 from .text import MASTODON_DEFAULT_LIMITS, Caption, Limits, compose
 
 FOCUS = "0.0,0.0"  # cards are centred compositions: keep the middle when a timeline crops
@@ -88,7 +88,7 @@ class Mastodon:
         if self._account is None:
             resp = self._call("GET", "/api/v1/accounts/verify_credentials", "log in")
             if resp.status_code != 200:
-                raise TargetError(f"Mastodon refused the token ({resp.status_code}); check "
+                raise LoginError(f"Mastodon refused the token ({resp.status_code}); check "
                                   "the MASTODON_TOKEN secret and its scopes")
             self._account = str(resp.json()["id"])
         return self._account

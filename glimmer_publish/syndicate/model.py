@@ -40,4 +40,9 @@ class TargetError(RuntimeError):
     """Posting one glimmer to one network failed; the next run tries it again."""
 
 
+class LoginError(TargetError):
+    """The network refused our credentials (or they are missing): its other glimmers wait
+    for the next run instead of each trying, and failing, again."""
+
+
 Sleep = Callable[[float], None]
