@@ -158,7 +158,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     for name, module in (("build", "build"), ("serve", "build"), ("cards", "cards.command"),
                          ("photos", "photo_command"), ("id", "identity"),
-                         ("init", "init"), ("upgrade", "upgrade")):
+                         ("init", "init"), ("upgrade", "upgrade"),
+                         ("syndicate", "syndicate.command")):
         try:
             mod = __import__(f"glimmer_publish.{module}", fromlist=["add_parser"])
         except ImportError:

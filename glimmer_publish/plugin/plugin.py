@@ -26,6 +26,7 @@ from ..feeds import build_feeds
 from ..markup import id_prefix, to_html
 from ..problems import render
 from ..settings import Settings, SettingsError, settings_from_config
+from ..syndicate.links import posts_by_slug
 from . import head, pages, practice
 from .config import GlimmerConfig, check_options, site_problems
 from .labels import labels_for, with_local_titles
@@ -50,6 +51,8 @@ class GlimmerPlugin(BasePlugin[GlimmerConfig]):
         self.newest_in_tag: dict[str, Entry] = {}
         self.labels = labels_for("en")
         self.templates = page_templates([], "en")
+        self.write_link: writing.WriteLink | None = None
+        self.syndicated: dict[str, list[tuple[str, str]]] = {}  # slug -> [(network, post URL)]
         self.config_problems: list[str] = []
 
     def load_config(self, options, config_file_path=None):
@@ -62,7 +65,6 @@ class GlimmerPlugin(BasePlugin[GlimmerConfig]):
         self.config_problems = check_options(options, path)
         rest = [(k, m) for k, m in warnings if not m.startswith("Unrecognised configuration")]
         return [], rest
-        self.write_link: writing.WriteLink | None = None
 
     # ------------------------------------------------------------ setup
 
@@ -145,6 +147,8 @@ class GlimmerPlugin(BasePlugin[GlimmerConfig]):
         for problem in journal.warnings:
             log.warning(problem.text())
         self.journal = journal
+        cache = self.settings.cache_dir or self.settings.repo_root / ".cache" / "glimmer"
+        self.syndicated = posts_by_slug(cache)
 
     def on_serve(self, server, *, config: MkDocsConfig, builder):
         assert self.settings is not None
@@ -272,6 +276,7 @@ class GlimmerPlugin(BasePlugin[GlimmerConfig]):
             body = to_html(source.entry.body or "", id_prefix(source.entry.slug))
             context = pages.entry_context(source.entry, body, page.url, self.cards,
                                           self.settings, newer, older)
+            context["also_on"] = self.syndicated.get(source.entry.slug, [])
         context["site_lang"] = self.settings.language
         try:
             return self.templates.get_template(source.template).render(context)
