@@ -840,8 +840,8 @@ def _syndicate(data: dict[str, _Value], report: _Report) -> tuple[str, ...] | No
     v = data["syndicate"]
     hint = ("write  syndicate: false  to keep it off every network, or a list like  "
             "syndicate: [mastodon]")
-    if isinstance(v.value, bool):
-        return None if v.value else ()
+    if isinstance(v.node, yaml.ScalarNode) and not v.node.style and v.value in _YAML11_BOOLS:
+        return None if _YAML11_BOOLS[v.value] else ()  # read like draft and private
     if not isinstance(v.value, list):
         report.error(v.line, v.col, "syndicate", "'syndicate' should be true, false or a list "
                      f"of networks ({', '.join(SYNDICATE_TARGETS)})", hint)

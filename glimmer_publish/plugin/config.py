@@ -9,6 +9,7 @@ of them are reported together before any card is drawn.
 from __future__ import annotations
 
 import difflib
+import re
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -101,6 +102,17 @@ class EntriesDir(Text):
         self.config_file_path = config.config_file_path
 
 
+class CardFormat(Text):
+    """One card format, named in plain words when it is not one we make."""
+
+    def run_validation(self, value: object) -> str:
+        value = super().run_validation(value)
+        if value not in CARD_FORMATS:
+            raise base.ValidationError(
+                f"unknown card {value!r} (choose from {', '.join(CARD_FORMATS)})")
+        return value
+
+
 class BuddyConfig(base.Config):
     """One glimmer buddy: a name, their site and their feed."""
 
@@ -124,7 +136,7 @@ class SyndicateConfig(base.Config):
 
     bluesky = c.SubConfig(_Bluesky)
     mastodon = c.SubConfig(_Mastodon)
-    card = c.Choice(CARD_FORMATS, default="square")  # which card goes with each post
+    card = CardFormat(default="square", example="square")  # which card goes with each post
     since = c.Optional(c.Type((str, date)))  # post glimmers dated from this day on
     branch = c.Type(str, default="glimmer-syndication")  # where post links are recorded
 
@@ -214,4 +226,7 @@ def _line(config_file: Path | None, key: str, message: str) -> tuple[int, str]:
     """(line, text): the line sorts problems in file order."""
     keys = ("plugins", "glimmer", key)
     line = (option_line(config_file, keys) or 0) if config_file else 0
+    sub = re.match(r"Sub-option '([^']+)': (.*)", message, re.S)
+    if sub:  # a nested option (syndicate.card): name its whole path, as the writer sees it
+        key, message = f"{key}.{sub.group(1)}", sub.group(2)
     return line, f"{_where(config_file, keys)}plugins.glimmer.{key}: {message}"
