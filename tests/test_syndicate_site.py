@@ -22,7 +22,7 @@ def test_a_posted_glimmer_links_its_posts_after_fetching_the_state_branch(tmp_pa
     root = tmp_path / "journal"
     root.mkdir()
     config = (REPO / "mkdocs.yml").read_text(encoding="utf-8").replace(
-        "      page_size: 10", "      page_size: 10\n      syndicate:\n"
+        "      timezone: Europe/London", "      timezone: Europe/London\n      syndicate:\n"
         "        mastodon: {instance: https://masto.example}\n"
         "        bluesky: {handle: me.example}\n        since: 2026-01-01", 1)
     assert "syndicate:" in config

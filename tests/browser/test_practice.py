@@ -48,7 +48,7 @@ def practice_site(tmp_path_factory, card_cache: Path) -> Iterator[Site]:
     config = project / "mkdocs.yml"
     text = config.read_text(encoding="utf-8")
     # write_repo rather than repo_url: Material's repo widget would call GitHub's API.
-    text = re.sub(r"(?m)^(      page_size: .*)$", r"\1\n      write_link: true\n"
+    text = re.sub(r"(?m)^(      timezone: .*)$", r"\1\n      write_link: true\n"
                   "      card_formats: [og, square]\n"
                   "      write_repo: https://github.com/example-writer/journal\n"
                   "      write_branch: trunk\n"
@@ -184,11 +184,12 @@ def test_write_link_opens_githubs_editor_on_a_dated_entry(open_tab, practice_sit
 
     # The file it would create, checked by the real validator: refused until titled.
     project = tmp_path
+    (project / "entries").mkdir()
     (project / "mkdocs.yml").write_text(
         "site_name: t\nplugins:\n  - glimmer:\n      timezone: Europe/London\n")
     settings = load_settings(project / "mkdocs.yml")
     path = project / query["filename"][0]
-    path.parent.mkdir(parents=True)
+    path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     entry, problems = load_entry(path, settings)
     assert entry is None and [p.field for p in problems] == ["title"]
