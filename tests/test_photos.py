@@ -144,8 +144,9 @@ def test_validate_warns_on_the_photo_line_and_the_strip_command_fixes_it(journal
                       photo_alt="A blue wall")
     (journal.entries_dir / "2026").mkdir()
     MAKERS["jpg"](journal.entries_dir / "2026" / "loose.jpg")  # in the repo, used by no entry
-    (journal.root / "mkdocs.yml").write_text("site_name: T\nplugins:\n  - glimmer:\n"
-                                             "      journal_id: 1234\n", encoding="utf-8")
+    (journal.root / "mkdocs.yml").write_text("site_name: T\nsite_url: https://ana.github.io/t/\n"
+                                                 "plugins:\n  - glimmer:\n"
+                                             "      journal_id: \"1234\"\n", encoding="utf-8")
     monkeypatch.chdir(journal.root)
     assert main(["validate"]) == 0  # warnings never block a commit
     out, err = capsys.readouterr()

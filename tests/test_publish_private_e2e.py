@@ -27,7 +27,7 @@ from workflows.runner import job_steps, run_step, runner_env
 REPO = Path(__file__).resolve().parent.parent
 WORKFLOW = REPO / ".github" / "workflows" / "publish-to-public-repo.yml"
 PUBLISH = REPO / ".github" / "workflows" / "publish.yml"
-BUILD_STEPS = ("Install glimmer", "Validate entries",
+BUILD_STEPS = ("Install Glimmer Publish (built from this checkout)", "Validate entries",
                "Check that a public repository holds nothing private",
                "Build the site, cards and feeds")
 PUSH = "Push the site"

@@ -252,6 +252,7 @@ def test_the_sample_journal_has_its_own_id_and_a_copy_is_told_to_take_another(tm
     assert not identity.shares_its_id(sample)  # the sample itself is fine as it is
     text = (repo_root / "mkdocs.yml").read_text(encoding="utf-8")
     copy = tmp_path / "mkdocs.yml"
+    (tmp_path / "entries").mkdir()
     copy.write_text(text.replace(identity.TEMPLATE_SITE_URL, "https://ana.github.io/notes/"),
                     encoding="utf-8")
     problem = identity.journal_id_problem(load_settings(copy), copy)

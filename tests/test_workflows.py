@@ -80,11 +80,13 @@ def test_every_action_is_pinned_to_a_full_commit_with_its_version():
             assert PINNED.match(ref), f"{path.name}: {ref!r} is not pinned to a commit SHA"
 
 
-def test_only_the_deploy_job_may_write():
+def test_only_the_deploy_and_syndicate_jobs_may_write():
     wf = load(PUBLISH)
     assert wf["permissions"] == {}
     assert wf["jobs"]["build"]["permissions"] == {"contents": "read"}
     assert wf["jobs"]["deploy"]["permissions"] == {"pages": "write", "id-token": "write"}
+    assert wf["jobs"]["syndicate"]["permissions"] == {"contents": "write"}
+    assert set(wf["jobs"]) == {"build", "deploy", "syndicate"}
     assert load(TESTS_YML)["permissions"] == {}
     public = load(PUBLIC_REPO)
     assert public["permissions"] == {}
@@ -116,6 +118,38 @@ def test_publishes_on_push_pull_request_and_by_hand_and_deploys_only_the_default
     assert upload["if"] == deploy["if"] and upload["with"]["path"] == "site/"
     cards = steps["Upload the cards for review"]
     assert cards["if"] == "github.event_name == 'pull_request'"
+
+
+def test_syndication_runs_after_a_deploy_with_secrets_only_in_its_environment():
+    wf = load(PUBLISH)
+    job = wf["jobs"]["syndicate"]
+    assert job["needs"] == "deploy" and job["if"] == wf["jobs"]["deploy"]["if"]
+    assert job["environment"] == {"name": "syndication"}
+    assert job["concurrency"] == {"group": "syndication", "cancel-in-progress": False}
+    (post,) = [s for s in job["steps"] if "glimmer syndicate" in s.get("run", "")]
+    assert post["env"] == {"BLUESKY_APP_PASSWORD": "${{ secrets.BLUESKY_APP_PASSWORD }}",
+                           "MASTODON_TOKEN": "${{ secrets.MASTODON_TOKEN }}",
+                           "GITHUB_TOKEN": "${{ github.token }}",
+                           "BACKFILL": "${{ inputs.backfill }}"}
+    assert "glimmer syndicate --backfill" in post["run"]  # only when asked by hand
+    assert wf[True]["workflow_dispatch"]["inputs"]["backfill"]["default"] is False
+    for path in workflow_files():  # no other job or workflow sees a network's credentials
+        for name, other in load(path)["jobs"].items():
+            if (path, name) == (PUBLISH, "syndicate"):
+                continue
+            text = yaml.safe_dump(other)
+            for secret in ("BLUESKY_APP_PASSWORD", "MASTODON_TOKEN"):
+                assert secret not in text, f"{path.name}: {name}"
+    build = {s.get("name"): s for s in wf["jobs"]["build"]["steps"]}
+    names = list(build)
+    fetch = "Fetch where glimmers were posted (for the \"Also on\" links)"
+    assert build[fetch]["run"] == "glimmer syndicate --fetch-state"
+    assert names.index(fetch) < names.index("Build the site, cards and feeds")
+    preview = build["Preview what would be posted to Bluesky and Mastodon"]
+    assert preview["if"] == "github.event_name == 'pull_request'"
+    assert "glimmer syndicate --dry-run" in preview["run"]
+    upload = build["Upload the posting preview"]
+    assert upload["if"] == preview["if"] and upload["with"]["path"] == "syndication-preview.txt"
 
 
 def test_card_cache_key_follows_entries_card_code_and_fonts():

@@ -26,6 +26,8 @@ def add_cards_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--sheet", metavar="SLUG",
                    help="also write one contact sheet of SLUG's cards in every format")
     p.add_argument("--workers", type=int, help="processes to use (default: all cores)")
+    p.add_argument("--year", help="instead: one collage card of a year's glimmers, e.g. 2026")
+    p.add_argument("--month", help="instead: one collage card of a month's, e.g. 2026-11")
     p.set_defaults(func=cmd_cards)
 
 
@@ -77,6 +79,8 @@ def cmd_cards(args: argparse.Namespace) -> int:
     journal = load_journal(settings)
     if journal.problems:
         print(render(journal.problems, "text"), file=sys.stderr)
+    if args.year or args.month:
+        return _collages(args, settings, journal)
     entries = journal.entries
     wanted = list(args.slugs) + ([args.sheet] if args.sheet else [])
     if wanted:
@@ -100,8 +104,12 @@ def cmd_cards(args: argparse.Namespace) -> int:
     if result.problems:
         print(render(result.problems, "text"), file=sys.stderr)
     seconds = time.perf_counter() - started
-    print(f"{result.rendered} rendered, {result.cached} from cache, {result.failed} failed "
-          f"({seconds:.1f} s) -> {out}/cards/", file=sys.stderr)
+    lost = ""
+    if result.undrawable:
+        chars = "character" if result.undrawable == 1 else "characters"
+        lost = f", {result.undrawable} {chars} left out (no font has them: see the warnings)"
+    print(f"{result.rendered} rendered, {result.cached} from cache, {result.failed} failed"
+          f"{lost} ({seconds:.1f} s) -> {out}/cards/", file=sys.stderr)
     if args.sheet:
         entry = _pick(journal.entries, [args.sheet])[0][0]
         files = [out / card.path for card in result.cards[entry.slug].values()]
@@ -111,3 +119,36 @@ def cmd_cards(args: argparse.Namespace) -> int:
         print(sheet)
     bad = journal.problems or result.failed
     return EXIT_PROBLEMS if bad else EXIT_OK
+
+
+def _collages(args: argparse.Namespace, settings, journal) -> int:
+    """`--year`/`--month`: square and portrait collage cards plus their alt text."""
+    from ..cli import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
+    from .collage import SIZES, Period, collage_alt, draw_collage, layout_collage, period_entries
+    from .render import encode
+
+    try:
+        period = Period.parse(args.year, args.month)
+    except ValueError as exc:
+        print(f"glimmer cards: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    entries = period_entries(journal.entries, period)
+    if not entries:
+        print(f"glimmer cards: no published glimmers in {period.name(settings)} yet",
+              file=sys.stderr)
+        return EXIT_USAGE
+    wanted = [f for f in (args.formats or SIZES) if f in SIZES]
+    if not wanted:
+        print("glimmer cards: collages come as --format square or portrait", file=sys.stderr)
+        return EXIT_USAGE
+    folder = Path(args.out) / "collages"
+    folder.mkdir(parents=True, exist_ok=True)
+    alt = collage_alt(entries, period, settings)
+    for fmt in wanted:
+        data, ext = encode(draw_collage(layout_collage(entries, period, settings, fmt)), False)
+        path = folder / f"{period.slug}-{fmt}.{ext}"
+        path.write_bytes(data)
+        print(path)
+    (folder / f"{period.slug}.txt").write_text(alt + "\n", encoding="utf-8")
+    print(f"alt text: {alt}")
+    return EXIT_PROBLEMS if journal.problems else EXIT_OK

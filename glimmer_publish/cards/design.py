@@ -13,7 +13,7 @@ from functools import lru_cache
 from PIL import Image, ImageChops, ImageDraw, ImageFilter
 
 from ..palettes import Palette, contrast
-from .fonts import EMOJI, EMOJI_SCALE, LABEL, TEXT, TITLE, load
+from .fonts import EMOJI, EMOJI_SCALE, chain, load
 from .layout import Block, Piece, fit
 
 
@@ -47,6 +47,7 @@ class CardText:
     excerpt: str
     footer: str  # date · where
     label: str  # site name or handle
+    lang: str | None = None  # BCP 47: picks the regional forms of Han characters
 
 
 @dataclass(frozen=True)
@@ -84,7 +85,8 @@ def layout_card(text: CardText, fmt: Format) -> CardLayout:
     width = right - left
     size = fmt.label
     radius = size * 0.5
-    label = fit(text.label, LABEL, width - 3 * radius, size * 1.6, max_size=size,
+    label = fit(text.label, chain("label", text.lang, text.label), width - 3 * radius,
+                size * 1.6, max_size=size,
                 min_size=round(size * 0.75), max_lines=1, leading=1.2)
     row = 2 * radius + radius + label.width
     row_left = left + (width - row) / 2
@@ -92,7 +94,7 @@ def layout_card(text: CardText, fmt: Format) -> CardLayout:
     motif_y = fmt.pad_y + (label.baselines[0] - size * 0.36 if label.lines else radius)
     motif = (row_left + radius, motif_y, radius)
 
-    footer = fit(text.footer, TEXT, width, size * 3, max_size=size,
+    footer = fit(text.footer, chain("text", text.lang, text.footer), width, size * 3, max_size=size,
                  min_size=round(size * 0.75), max_lines=2, leading=1.3)
     footer_top = fmt.height - fmt.pad_y - footer.height
     top = label_box[3] + size * 1.4
@@ -101,15 +103,15 @@ def layout_card(text: CardText, fmt: Format) -> CardLayout:
 
     t_max, t_min, t_lines = fmt.title
     share = 0.66 if text.excerpt else 1.0
-    title = fit(text.title, TITLE, width, region * share, max_size=t_max, min_size=t_min,
-                max_lines=t_lines, leading=1.12)
+    title = fit(text.title, chain("title", text.lang, text.title), width, region * share,
+                max_size=t_max, min_size=t_min, max_lines=t_lines, leading=1.12)
     rule_gap = max(24.0, title.size * 0.42)
     x_max, x_min, x_lines = fmt.text
     excerpt = None
     room = region - title.height - 2 * rule_gap
     if text.excerpt and room >= x_min * 1.5:
-        excerpt = fit(text.excerpt, TEXT, width, room, max_size=x_max, min_size=x_min,
-                      max_lines=x_lines, leading=1.45)
+        excerpt = fit(text.excerpt, chain("text", text.lang, text.excerpt), width, room,
+                      max_size=x_max, min_size=x_min, max_lines=x_lines, leading=1.45)
         if not excerpt.lines:
             excerpt = None
     stack = title.height + (2 * rule_gap + excerpt.height if excerpt else 0)
@@ -276,3 +278,20 @@ def draw_card(layout: CardLayout, colours: Colours, photo: Image.Image | None = 
         for piece, x, y in placed.pieces():
             _draw_piece(img, draw, piece, x, y, tint[placed.kind])
     return img
+
+
+def draw_placed(img: Image.Image, placed: Placed, colour: str) -> None:
+    """One placed text block in one colour (for other pictures made of card parts)."""
+    draw = ImageDraw.Draw(img)
+    for piece, x, y in placed.pieces():
+        _draw_piece(img, draw, piece, x, y, colour)
+
+
+def sparkle(img: Image.Image, x: float, y: float, radius: float, colour: str) -> None:
+    """The glimmer motif, centred on (x, y)."""
+    _sparkle(img, x, y, radius, colour)
+
+
+def glow(width: int, height: int, colours: Colours) -> Image.Image:
+    """A palette's base with its soft corner light, at any size (a fresh copy)."""
+    return _glow(Format("glow", width, height, 0, 0, (0, 0, 0), (0, 0, 0), 0), colours)

@@ -9,6 +9,8 @@ of them are reported together before any card is drawn.
 from __future__ import annotations
 
 import difflib
+import re
+from datetime import date
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -100,6 +102,45 @@ class EntriesDir(Text):
         self.config_file_path = config.config_file_path
 
 
+class CardFormat(Text):
+    """One card format, named in plain words when it is not one we make."""
+
+    def run_validation(self, value: object) -> str:
+        value = super().run_validation(value)
+        if value not in CARD_FORMATS:
+            raise base.ValidationError(
+                f"unknown card {value!r} (choose from {', '.join(CARD_FORMATS)})")
+        return value
+
+
+class BuddyConfig(base.Config):
+    """One glimmer buddy: a name, their site and their feed."""
+
+    name = c.Type(str)
+    site = c.URL()
+    feed = c.URL()
+
+
+class _Bluesky(base.Config):
+    handle = c.Type(str, default="")  # you.bsky.social (the app password is a secret, never here)
+    service = c.Type(str, default="https://bsky.social")  # your PDS
+    web = c.Type(str, default="https://bsky.app")  # where post links point
+
+
+class _Mastodon(base.Config):
+    instance = c.Type(str, default="")  # https://your.server (the token is a secret, never here)
+
+
+class SyndicateConfig(base.Config):
+    """`glimmer syndicate` (checked again, with hints, by glimmer_publish.syndicate.config)."""
+
+    bluesky = c.SubConfig(_Bluesky)
+    mastodon = c.SubConfig(_Mastodon)
+    card = CardFormat(default="square", example="square")  # which card goes with each post
+    since = c.Optional(c.Type((str, date)))  # post glimmers dated from this day on
+    branch = c.Type(str, default="glimmer-syndication")  # where post links are recorded
+
+
 class GlimmerConfig(base.Config):
     # Where the journal lives, relative to mkdocs.yml.
     entries_dir = EntriesDir(default="entries", example="entries")
@@ -120,6 +161,22 @@ class GlimmerConfig(base.Config):
     journal_id = Text(default="glimmer", example="my-journal")
     # How many glimmers one page of the home stream shows.
     page_size = WholeNumber(default=10)
+    # A "Write a glimmer" page that opens GitHub's editor on a new, dated entry: true puts it
+    # in the menu, "unlisted" builds it without a menu entry (for a home-screen bookmark).
+    write_link = c.Choice((False, True, "unlisted"), default=False)
+    # The GitHub repository to write into (default: repo_url). Setting this instead of
+    # repo_url keeps Material's repository widget, which calls GitHub's API, off the site.
+    write_repo = c.Optional(c.Type(str))
+    # The branch new glimmers are committed to (default: from edit_uri, else "main").
+    write_branch = c.Optional(c.Type(str))
+    # Glimmer buddies: other journals, as a Buddies page and buddies.opml.
+    buddies = c.ListOfItems(c.SubConfig(BuddyConfig), default=[])
+    # Fetch each buddy's newest glimmer while building (off: builds never touch the network).
+    buddies_fetch = c.Type(bool, default=False)
+    # Seconds all buddy fetches together may take; after that the build goes on without them.
+    buddies_timeout = c.Type((int, float), default=5)
+    # Post new glimmers to Bluesky and Mastodon (see README: Share automatically).
+    syndicate = c.SubConfig(SyndicateConfig)
 
 
 def check_options(options: dict[str, Any], config_file: Path | None) -> list[str]:
@@ -172,4 +229,7 @@ def _line(config_file: Path | None, key: str, message: str) -> tuple[int, str]:
     """(line, text): the line sorts problems in file order."""
     keys = ("plugins", "glimmer", key)
     line = (option_line(config_file, keys) or 0) if config_file else 0
+    sub = re.match(r"Sub-option '([^']+)': (.*)", message, re.S)
+    if sub:  # a nested option (syndicate.card): name its whole path, as the writer sees it
+        key, message = f"{key}.{sub.group(1)}", sub.group(2)
     return line, f"{_where(config_file, keys)}plugins.glimmer.{key}: {message}"

@@ -42,6 +42,11 @@ LABELS = {
                          "Here is the way back:"),
     "feeds": N_("Feeds"),
     "search": N_("Search"),
+    # The practice pages (write link, on this day, a calm year, buddies).
+    "write": N_("Write a glimmer"),
+    "otd": N_("On this day"),
+    "year": N_("A calm year"),
+    "buddies": N_("Buddies"),
 }
 
 

@@ -205,6 +205,7 @@ def follow_context(settings: Settings, tags: Sequence[str]) -> dict[str, Any]:
         "rss": rss, "atom": atom, "json": jsonfeed,
         "subscribe": "feed:" + rss,
         "feedly": FEEDLY + quote(rss, safe=""),
+        "opml": feed_url(settings, "follow.opml"),
         "feeds": [{"label": label, "href": feed_url(settings, name)}
                   for name, _, label in FEEDS],
         "tags": [{"tag": tag, "feeds": [{"label": label,

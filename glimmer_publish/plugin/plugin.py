@@ -19,14 +19,18 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from .. import site_size
+from .. import write_link as writing
+from ..buddies import Buddy, fetch_latest
 from ..cards import Card, render_cards
 from ..cards.render import prune_cache, site_formats
+from ..cards.shaping import shaping_problem
 from ..entries import Entry, Journal, load_journal
 from ..feeds import build_feeds
 from ..markup import id_prefix, to_html
 from ..problems import render
 from ..settings import Settings, SettingsError, settings_from_config
-from . import head, pages, problems_panel
+from ..syndicate.links import posts_by_slug
+from . import head, pages, practice, problems_panel
 from .config import GlimmerConfig, check_options, site_problems
 from .labels import labels_for, with_local_titles
 from .theme import page_templates, search_path
@@ -53,6 +57,8 @@ class GlimmerPlugin(BasePlugin[GlimmerConfig]):
         self.card_keys: set[str] = set()
         self.problems: list = []  # while serving: what the preview shows at the top of pages
         self.templates = page_templates([], "en")
+        self.write_link: writing.WriteLink | None = None
+        self.syndicated: dict[str, list[tuple[str, str]]] = {}  # slug -> [(network, post URL)]
         self.config_problems: list[str] = []
 
     def load_config(self, options, config_file_path=None):
@@ -77,6 +83,9 @@ class GlimmerPlugin(BasePlugin[GlimmerConfig]):
         problems = list(self.config_problems)
         if not self.serving:  # `mkdocs serve` sets site_url to its own address
             problems += site_problems(config.site_url, config_file)
+        missing = shaping_problem()
+        if missing:
+            problems.append(missing)
         if problems:  # before any card is drawn (cards come in on_files)
             raise PluginError("\n".join(problems))
         root = Path(config.config_file_path or "mkdocs.yml").resolve().parent
@@ -108,7 +117,30 @@ class GlimmerPlugin(BasePlugin[GlimmerConfig]):
             config.extra_css.append(THEME_CSS)
         if THEME_JS not in [str(s) for s in config.extra_javascript]:
             config.extra_javascript.append(THEME_JS)
+        if practice.CSS not in config.extra_css:
+            config.extra_css.append(practice.CSS)
+        self.write_link = self._write_link(config)
         return config
+
+    def _write_link(self, config: MkDocsConfig) -> writing.WriteLink | None:
+        """Where the write link opens GitHub's editor, from repo_url and edit_uri."""
+        assert self.settings is not None
+        if not self.config.write_link:
+            return None
+        repo = writing.github_repo(self.config.write_repo or config.repo_url)
+        if repo is None:
+            log.warning("write_link: set write_repo (or repo_url) in mkdocs.yml to your GitHub "
+                        "repository, https://github.com/OWNER/REPO; the Write page says so too")
+            return None
+        branch = (self.config.write_branch or writing.branch_from_edit_uri(config.edit_uri)
+                  or "main")
+        try:
+            entries = self.settings.entries_dir.relative_to(self.settings.repo_root).as_posix()
+        except ValueError:
+            log.warning("write_link: entries_dir is outside the folder of mkdocs.yml, so the "
+                        "link cannot name its place in the repository")
+            return None
+        return writing.WriteLink(repo[0], repo[1], branch, entries, self.settings.timezone)
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         assert self.settings is not None
@@ -125,6 +157,8 @@ class GlimmerPlugin(BasePlugin[GlimmerConfig]):
         for problem in journal.warnings:
             log.warning(problem.text())
         self.journal = journal
+        cache = self.settings.cache_dir or self.settings.repo_root / ".cache" / "glimmer"
+        self.syndicated = posts_by_slug(cache)
 
     def on_serve(self, server, *, config: MkDocsConfig, builder):
         assert self.settings is not None
@@ -153,6 +187,7 @@ class GlimmerPlugin(BasePlugin[GlimmerConfig]):
             pages.random_page(entries, self.settings, self.labels),
             pages.follow_page(self.settings, list(pages.tag_counts(entries)), self.labels),
         ]
+        sources += self._practice_pages(files, config)
         self.sources = {s.src_uri: s for s in sources}
         for source in sources:
             self._add(files, File.generated(config, source.src_uri, content=source.markdown))
@@ -168,6 +203,37 @@ class GlimmerPlugin(BasePlugin[GlimmerConfig]):
             # Entry pages are meant to live outside the menu: don't list them as "omitted".
             config.validation.nav.omitted_files = logging.DEBUG
         return files
+
+    def _practice_pages(self, files: Files, config: MkDocsConfig) -> list[pages.Source]:
+        """On this day, the calm year, buddies and the write link, with their data files."""
+        assert self.settings is not None and self.journal is not None
+        entries = self.journal.entries
+        thumbs = {}
+        for slug, formats in self.cards.items():
+            card = formats.get("square") or formats.get("og")
+            if card is not None and card.preview:
+                thumbs[slug] = card.preview
+        otd, index = practice.on_this_day(entries, thumbs, self.settings, self.labels)
+        out = [otd, *practice.year_pages(entries, self.settings, self.labels)]
+        data = {"on-this-day/days.json": index}
+        buddies = [Buddy(b.name, b.site, b.feed) for b in self.config.buddies]
+        if buddies:
+            latest = []
+            if self.config.buddies_fetch:
+                latest = fetch_latest(buddies, float(self.config.buddies_timeout))
+                for item in latest:
+                    if item.note:  # info, not a warning: `--strict` builds must not fail
+                        log.info("buddy %s: their feed %s", item.buddy.name,
+                                 item.note % {"code": item.code})
+            out.append(practice.buddies_page(buddies, latest, self.settings, self.labels))
+        newest = entries[0].date if entries else None
+        data.update(practice.opml_files(buddies, self.settings, newest))
+        if self.config.write_link:
+            out.append(practice.write_page(self.write_link, self.labels,
+                                           self.config.write_link == "unlisted"))
+        for path, content in data.items():
+            self._add(files, File.generated(config, path, content=content))
+        return out
 
     def _cards(self, entries: list[Entry], out_dir: Path) -> dict[str, dict[str, Card]]:
         """Cards first: entry pages need each card's size and alt text for their heads."""
@@ -196,7 +262,10 @@ class GlimmerPlugin(BasePlugin[GlimmerConfig]):
         """Home, archive, tags, random, follow, then the writer's own pages from docs/."""
         ours = [("home", "index.md"), ("archive", "archive/index.md"),
                 ("tags", "tags/index.md"), ("random", "random/index.md"),
-                ("follow", "follow/index.md")]
+                ("otd", "on-this-day/index.md"), ("year", "year/index.md"),
+                ("buddies", "buddies/index.md"), ("follow", "follow/index.md")]
+        if self.config.write_link is True:
+            ours.append(("write", "write/index.md"))
         nav: list = [{self.labels[key]: src} for key, src in ours if src in self.sources]
         nav += sorted(f.src_uri for f in files.documentation_pages()
                       if f.src_uri not in self.sources and not f.src_uri.startswith("glimmers/"))
@@ -237,6 +306,7 @@ class GlimmerPlugin(BasePlugin[GlimmerConfig]):
             body = to_html(source.entry.body or "", id_prefix(source.entry.slug))
             context = pages.entry_context(source.entry, body, page.url, self.cards,
                                           self.settings, newer, older)
+            context["also_on"] = self.syndicated.get(source.entry.slug, [])
         context["site_lang"] = self.settings.language
         try:
             return self.templates.get_template(source.template).render(context)
@@ -265,6 +335,8 @@ class GlimmerPlugin(BasePlugin[GlimmerConfig]):
             description = (page.meta.get("description") or self.settings.site_description
                            or title)
             meta = head.page_meta(title, description, page.url, self.settings, card)
+        if page.meta.get("robots"):  # the unlisted write page: not for search engines
+            meta = [*meta, head.Meta("name", "robots", str(page.meta["robots"]))]
         context["glimmer_meta"] = meta
         return context
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -88,7 +89,7 @@ def assert_nothing_ran(tab: Tab) -> None:
 
 
 PAGES = ["", "glimmers/2026-05-01-angle/", "glimmers/2026-05-02-script-title/", "tags/safe/",
-         "tags/", "archive/"]
+         "tags/", "archive/", "on-this-day/", "year/2026/"]
 
 
 @pytest.mark.parametrize("path", PAGES)
@@ -107,6 +108,20 @@ def test_hostile_title_shows_as_plain_text(open_tab, hostile: Site, slug: str):
     assert tab.page.locator("h1").first.inner_text() == title
     assert title in tab.page.locator("#share-caption").input_value()
     tab.page.locator(".share-copy").click()
+    assert_nothing_ran(tab)
+
+
+@pytest.mark.parametrize("day", [1, 2])
+def test_on_this_day_shows_hostile_titles_as_text(open_tab, hostile: Site, day: int):
+    """The page's script builds today's list from days.json: titles stay plain text."""
+    tab = open_tab(hostile, "phone")
+    tab.page.clock.set_fixed_time(datetime(2027, 5, day, 12, 0))
+    tab.goto("on-this-day/")
+    title = list(FIELDS.values())[day - 1]["title"]
+    link = tab.page.locator("#glimmer-otd-list a")
+    link.first.wait_for()
+    assert link.all_inner_texts() == [title]
+    tab.page.mouse.move(100, 300)
     assert_nothing_ran(tab)
 
 

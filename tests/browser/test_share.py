@@ -5,6 +5,8 @@ Hooks are documented at the top of theme/assets/glimmer.js.
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from harness import Site, Tab
 
@@ -142,4 +144,54 @@ def test_share_controls_work_from_the_keyboard(open_tab, site: Site, entry: Entr
     page.keyboard.press("Enter")
     wait_for_status(tab, "copied")
     assert clipboard(tab) == caption_of(tab)
+    assert not tab.problems(), "\n".join(tab.problems())
+
+
+def test_on_a_phone_the_share_button_shows_with_the_cards_without_scrolling_past_them(
+        open_tab, site: Site, entry: Entry):
+    tab = open_entry(open_tab, site, entry, "phone")
+    page = tab.page
+    page.locator("#share-title").evaluate("(h) => h.scrollIntoView({block: 'start'})")
+    page.wait_for_timeout(100)
+    height = page.viewport_size["height"]
+    share = page.locator(".share-native").bounding_box()
+    first = page.locator(".share-cards img").first.bounding_box()
+    assert first["y"] >= 0 and first["y"] + first["height"] <= height
+    assert share["y"] >= 0 and share["y"] + share["height"] <= height, (share, height)
+    if os.environ.get("GLIMMER_SCREENSHOTS"):
+        page.screenshot(path=os.path.join(os.environ["GLIMMER_SCREENSHOTS"], "share-phone.png"))
+    assert not tab.problems(), "\n".join(tab.problems())
+
+
+def test_opening_the_share_sheet_also_copies_the_caption(open_tab, site: Site, entry: Entry):
+    """Some apps drop the shared text: the caption is on the clipboard, ready to paste."""
+    tab = open_entry(open_tab, site, entry, "phone", files_ok=True)
+    tab.page.evaluate("navigator.clipboard.writeText('')")
+    tab.page.wait_for_load_state("networkidle")
+    tab.page.locator(".share-native").tap()
+    tab.page.wait_for_function("window.__shared.length > 0")
+    assert clipboard(tab) == caption_of(tab)
+    wait_for_status(tab, "sharing")
+    assert not tab.problems(), "\n".join(tab.problems())
+
+
+@pytest.mark.parametrize("size", ["desktop", "phone"])
+def test_card_labels_line_up(open_tab, site: Site, entry: Entry, size: str):
+    tab = open_entry(open_tab, site, entry, size)
+    rows: list[tuple[float, float, list[float]]] = []  # cards side by side on the screen
+    for card in tab.page.locator(".share-cards > li").all():
+        box = card.bounding_box()
+        label = card.locator(".share-pick").bounding_box()["y"]
+        row = next((r for r in rows if box["y"] < r[1] and box["y"] + box["height"] > r[0]),
+                   None)
+        if row is None:
+            rows.append((box["y"], box["y"] + box["height"], [label]))
+        else:
+            row[2].append(label)
+    if os.environ.get("GLIMMER_SCREENSHOTS"):
+        tab.page.locator("#share").screenshot(
+            path=os.path.join(os.environ["GLIMMER_SCREENSHOTS"], f"share-cards-{size}.png"))
+    assert rows and max(len(r[2]) for r in rows) > 1
+    for _, _, labels in rows:
+        assert max(labels) - min(labels) <= 1, rows
     assert not tab.problems(), "\n".join(tab.problems())

@@ -83,6 +83,10 @@
         fallback();
         return;
       }
+      // Some apps drop the shared text: the caption also goes on the clipboard, started in
+      // the same tap (before share() takes the user activation).
+      copyText(caption.value).then(function () { say(status.dataset.sharing); },
+                                   function () {});
       navigator.share(data).catch(function (error) {
         if (error && error.name !== "AbortError") fallback();
       });

@@ -1,0 +1,1 @@
+"""Share it: post published glimmers to Bluesky and Mastodon, exactly once each."""
