@@ -47,6 +47,8 @@ class CardText:
     excerpt: str
     footer: str  # date · where
     label: str  # site name or handle
+    lang: str | None = None  # the entry's own language (BCP 47): direction, breaks, hyphens
+    site_lang: str | None = None  # the site's language, for everything else
 
 
 @dataclass(frozen=True)
@@ -85,7 +87,8 @@ def layout_card(text: CardText, fmt: Format) -> CardLayout:
     size = fmt.label
     radius = size * 0.5
     label = fit(text.label, LABEL, width - 3 * radius, size * 1.6, max_size=size,
-                min_size=round(size * 0.75), max_lines=1, leading=1.2)
+                min_size=round(size * 0.75), max_lines=1, leading=1.2,
+                default_lang=text.site_lang)
     row = 2 * radius + radius + label.width
     row_left = left + (width - row) / 2
     label_box = (row_left + 3 * radius, fmt.pad_y, row_left + row, fmt.pad_y + label.height)
@@ -93,7 +96,8 @@ def layout_card(text: CardText, fmt: Format) -> CardLayout:
     motif = (row_left + radius, motif_y, radius)
 
     footer = fit(text.footer, TEXT, width, size * 3, max_size=size,
-                 min_size=round(size * 0.75), max_lines=2, leading=1.3)
+                 min_size=round(size * 0.75), max_lines=2, leading=1.3,
+                 default_lang=text.site_lang)
     footer_top = fmt.height - fmt.pad_y - footer.height
     top = label_box[3] + size * 1.4
     bottom = footer_top - size * 1.4
@@ -102,14 +106,15 @@ def layout_card(text: CardText, fmt: Format) -> CardLayout:
     t_max, t_min, t_lines = fmt.title
     share = 0.66 if text.excerpt else 1.0
     title = fit(text.title, TITLE, width, region * share, max_size=t_max, min_size=t_min,
-                max_lines=t_lines, leading=1.12)
+                max_lines=t_lines, leading=1.12, lang=text.lang, default_lang=text.site_lang)
     rule_gap = max(24.0, title.size * 0.42)
     x_max, x_min, x_lines = fmt.text
     excerpt = None
     room = region - title.height - 2 * rule_gap
     if text.excerpt and room >= x_min * 1.5:
         excerpt = fit(text.excerpt, TEXT, width, room, max_size=x_max, min_size=x_min,
-                      max_lines=x_lines, leading=1.45)
+                      max_lines=x_lines, leading=1.45, lang=text.lang,
+                      default_lang=text.site_lang)
         if not excerpt.lines:
             excerpt = None
     stack = title.height + (2 * rule_gap + excerpt.height if excerpt else 0)
