@@ -13,7 +13,7 @@ import hashlib
 import os
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from functools import cached_property
@@ -47,12 +47,17 @@ PHOTO_TYPES = {".jpg": "JPEG", ".jpeg": "JPEG", ".png": "PNG", ".webp": "WEBP"}
 
 FIELDS = (
     "title", "date", "tags", "where", "felt", "draft", "private",
-    "photo", "photo_alt", "updated", "author", "card",
+    "photo", "photo_alt", "updated", "author", "card", "lang",
 )
 CARD_FIELDS = ("palette", "excerpt")
 REQUIRED = ("title", "date")
 
 _DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+_LANG = re.compile(
+    r"(?P<language>[a-z]{2,3})(?:-(?P<script>[a-z]{4}))?(?:-(?P<region>[a-z]{2}|\d{3}))?"
+    r"(?P<variants>(?:-(?:[a-z\d]{5,8}|\d[a-z\d]{3}))*)",
+    re.IGNORECASE | re.ASCII,
+)
 _TAG = re.compile(r"[^\W_]+(?:-[^\W_]+)*")
 _WINDOWS_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)),
                      *(f"lpt{i}" for i in range(1, 10))}
@@ -96,6 +101,11 @@ class Entry:
     card: CardOptions = field(default_factory=CardOptions)
     body_line: int = 1
     digest: str = ""
+    lang: str | None = None  # the entry's own BCP 47 tag; None means the site's language
+    # 1-based (line, column) where each text field's value starts in the file: "title",
+    # "where", "felt", "author", "photo_alt", "card.excerpt", "tags.0".., "body". Derived from
+    # the file's bytes (which `digest` already covers), so left out of equality and hashing.
+    spans: Mapping[str, tuple[int, int]] = field(default_factory=dict, compare=False)
 
     @property
     def url(self) -> str:
@@ -319,6 +329,27 @@ class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[mi
     pass
 
 
+@dataclass(frozen=True)
+class _Origin:
+    """Where the front matter sits in the file, to turn YAML marks into file positions."""
+
+    fm_line: int
+    lines: tuple[str, ...]
+
+    def span(self, node: yaml.Node) -> tuple[int, int]:
+        """(line, col) of the first character of a value's text, not of its quote or `|`."""
+        line, col = node.start_mark.line, node.start_mark.column
+        style = getattr(node, "style", None)
+        if style in ("'", '"'):
+            col += 1
+        elif style in ("|", ">"):
+            for i in range(line + 1, len(self.lines)):
+                if self.lines[i].strip():
+                    line, col = i, len(self.lines[i]) - len(self.lines[i].lstrip(" "))
+                    break
+        return self.fm_line + line, col + 1
+
+
 @dataclass
 class _Value:
     """A front-matter value with the position of its YAML node."""
@@ -327,6 +358,11 @@ class _Value:
     line: int
     col: int
     node: yaml.Node
+    origin: _Origin
+
+    @property
+    def span(self) -> tuple[int, int]:
+        return self.origin.span(self.node)
 
 
 _SAFE_TAGS = {
@@ -391,18 +427,26 @@ def _parse_yaml(fm_text: str, fm_line: int, report: _Report) -> dict[str, _Value
                      "the front matter should be a list of fields (key: value)",
                      "for example:\n" + ENTRY_TEMPLATE)
         return None
-    converter = _Converter(fm_line, report)
+    converter = _Converter(_Origin(fm_line, tuple(fm_text.split("\n"))), report)
     return converter.mapping(root, top=True)
 
 
-_CONSTRUCTOR = yaml.SafeLoader("")
+def _is_null(node: yaml.Node) -> bool:
+    """An unquoted `~`, `null` or nothing at all: YAML's way of writing "no value"."""
+    return node.tag == "tag:yaml.org,2002:null" and not getattr(node, "style", None)
 
 
 class _Converter:
-    """Turns YAML nodes into plain values while checking tags, duplicates, aliases and size."""
+    """Turns YAML nodes into plain values while checking tags, duplicates, aliases and size.
 
-    def __init__(self, fm_line: int, report: _Report):
-        self.fm_line = fm_line
+    Every scalar comes back as the text the writer typed (YAML 1.1 would turn `yes` into
+    True and `007` into 7); only an unquoted null is None. Fields that want a boolean or a
+    date read that text themselves.
+    """
+
+    def __init__(self, origin: _Origin, report: _Report):
+        self.origin = origin
+        self.fm_line = origin.fm_line
         self.report = report
         self.count = 0
         self.failed = False
@@ -434,7 +478,7 @@ class _Converter:
             if self.failed and self.count > MAX_YAML_NODES:
                 return None
             vline, vcol = self.pos(value_node)
-            out[key] = _Value(value, vline, vcol, value_node)
+            out[key] = _Value(value, vline, vcol, value_node, self.origin)
         return None if (self.failed and top) else out
 
     def value(self, node: yaml.Node, depth: int) -> Any:
@@ -454,12 +498,7 @@ class _Converter:
             self.failed = True
             return None
         if isinstance(node, yaml.ScalarNode):
-            if node.tag in ("tag:yaml.org,2002:str", "tag:yaml.org,2002:timestamp"):
-                return node.value
-            try:
-                return _CONSTRUCTOR.construct_object(node)
-            except (yaml.YAMLError, ValueError, OverflowError):
-                return node.value
+            return None if _is_null(node) else node.value
         if depth > MAX_YAML_DEPTH:
             self.failed = True
             return None
@@ -518,7 +557,13 @@ def _validate(
         if key not in data or data[key].value in (None, ""):
             line = data[key].line if key in data else fm_line
             example = "title: Sun on the kettle" if key == "title" else "date: 2026-03-14"
-            err(line, 1, key, f"'{key}' is required", f"add a line like  {example}")
+            typed = data[key].node.value if key in data else ""
+            if typed and isinstance(typed, str):
+                err(line, data[key].col, key, f"'{key}' is empty: an unquoted {typed} means "
+                    "\"nothing\" in YAML", f"write it, like  {example}\nor, to keep the "
+                    f"text {typed} itself, put it in quotes:  {key}: \"{typed}\"")
+            else:
+                err(line, 1, key, f"'{key}' is required", f"add a line like  {example}")
 
     def text(key: str, limit: int, *, one_line: bool = True) -> str | None:
         if key not in data or data[key].value is None:
@@ -566,7 +611,8 @@ def _validate(
 
     draft = _bool(data, "draft", report)
     private = _bool(data, "private", report)
-    tags = _tags(data, report)
+    tags, tag_spans = _tags(data, report)
+    lang = _lang(data, report)
     photo = _photo(path, data, settings, report)
     if photo is not None and not photo_alt:
         line = data["photo_alt"].line if "photo_alt" in data else data["photo"].line
@@ -574,7 +620,7 @@ def _validate(
             "cannot see it", "add a line like  photo_alt: Steam rising from a blue kettle")
     if photo_alt and "photo" not in data:
         err(data["photo_alt"].line, 1, "photo_alt", "'photo_alt' is given but there is no photo")
-    card = _card(data, report)
+    card, excerpt_span = _card(data, report)
 
     bad = _forbidden(body)
     if bad:
@@ -598,18 +644,25 @@ def _validate(
     if report.problems:
         return None
     digest = hashlib.sha256(raw).hexdigest()
+    given = {"title": title, "where": where, "felt": felt, "author": author,
+             "photo_alt": photo_alt}
+    spans = {key: data[key].span for key, value in given.items() if value}
+    if excerpt_span and card.excerpt:
+        spans["card.excerpt"] = excerpt_span
+    spans.update((f"tags.{i}", span) for i, span in enumerate(tag_spans))
+    spans["body"] = (body_line, 1)
     return Entry(
         path=path.absolute(), source=source, slug=slug, title=title or "", date=when,
         has_time=bool(has_time), body=body, tags=tags, where=where, felt=felt, draft=draft,
         private=private, photo=photo, photo_alt=photo_alt,
         photo_line=data["photo"].line if "photo" in data else 1, updated=updated, author=author,
-        card=card, body_line=body_line, digest=digest,
+        card=card, body_line=body_line, digest=digest, lang=lang, spans=spans,
     )
 
 
 def _date(v: _Value, key: str, settings: Settings, report: _Report):
     raw = v.value
-    if isinstance(raw, list | dict | bool):
+    if isinstance(raw, list | dict):
         report.error(v.line, v.col, key, f"'{key}' should be a date like 2026-03-14")
         return None
     s = str(raw).strip()
@@ -643,42 +696,88 @@ def _date(v: _Value, key: str, settings: Settings, report: _Report):
     return stamp, True
 
 
+_YAML11_BOOLS = {
+    spelling: meaning
+    for words, meaning in (("y yes true on", True), ("n no false off", False))
+    for word in words.split()
+    for spelling in (word, word.title(), word.upper())
+}
+
+
 def _bool(data: dict[str, _Value], key: str, report: _Report) -> bool:
+    """`true`/`false`, or YAML 1.1's unquoted `yes`/`no`/`on`/`off`/`y`/`n`, whose meaning
+    for a yes-or-no field is plain. Quoted text is refused: it is not an answer."""
     if key not in data or data[key].value is None:
         return False
     v = data[key]
-    if isinstance(v.value, bool):
-        return v.value
+    if isinstance(v.node, yaml.ScalarNode) and not v.node.style and v.value in _YAML11_BOOLS:
+        return _YAML11_BOOLS[v.value]
     shown = v.node.value if isinstance(v.node, yaml.ScalarNode) else "a list"
     hint = "write  " + key + ": true  or  " + key + ": false  (without quotes)"
     report.error(v.line, v.col, key, f"'{key}' should be true or false, not {shown!r}", hint)
     return False
 
 
-def _tags(data: dict[str, _Value], report: _Report) -> tuple[str, ...]:
+def _lang(data: dict[str, _Value], report: _Report) -> str | None:
+    """A BCP 47 tag in its usual case (`zh-Hant-TW`), read as typed: `lang: no` is Norwegian."""
+    if "lang" not in data or data["lang"].value is None:
+        return None
+    v = data["lang"]
+    typed = v.node.value.strip() if isinstance(v.node, yaml.ScalarNode) else ""
+    m = _LANG.fullmatch(typed)
+    if not m:
+        near = typed.replace("_", "-")
+        hint = (f"use a dash: lang: {near}" if near != typed and _LANG.fullmatch(near) else
+                "write a language tag like  lang: en,  lang: pt-BR  or  lang: zh-Hant-TW")
+        shown = repr(typed) if typed else "empty" if isinstance(
+            v.node, yaml.ScalarNode) else "a list or group"
+        report.error(v.line, v.col, "lang", f"'lang' should be a language tag, not {shown}",
+                     hint)
+        return None
+    parts = [m["language"].lower()]
+    if m["script"]:
+        parts.append(m["script"].title())
+    if m["region"]:
+        parts.append(m["region"].upper())
+    parts.extend(x.lower() for x in m["variants"].split("-") if x)
+    return "-".join(parts)
+
+
+def _tags(data: dict[str, _Value], report: _Report
+          ) -> tuple[tuple[str, ...], list[tuple[int, int]]]:
+    """The tags, and where each one (its first mention) is written."""
     if "tags" not in data or data["tags"].value is None:
-        return ()
+        return (), []
     v = data["tags"]
     items = v.value
     if isinstance(items, str):
         words = [w.strip() for w in re.split(r"[,\s]+", items) if w.strip()]
         report.error(v.line, v.col, "tags", "'tags' should be a list",
                      f"write  tags: [{', '.join(words[:5]) or 'light, home'}]")
-        return ()
+        return (), []
     if not isinstance(items, list):
         report.error(v.line, v.col, "tags", "'tags' should be a list, like  tags: [light, home]")
-        return ()
+        return (), []
     if len(items) > MAX_TAGS:
         report.error(v.line, v.col, "tags", f"{len(items):,} tags; at most {MAX_TAGS}",
                      "a few tags are enough to find a glimmer again")
-        return ()
+        return (), []
     out: list[str] = []
+    spans: list[tuple[int, int]] = []
     for i, item in enumerate(items):
         node = v.node.value[i] if isinstance(v.node, yaml.SequenceNode) else v.node
         line = v.line + node.start_mark.line - v.node.start_mark.line
         col = node.start_mark.column + 1
-        if isinstance(item, bool) or not isinstance(item, str | int | float) or item == "":
-            report.error(line, col, "tags", f"tag {i + 1} should be a word")
+        if not isinstance(item, str) or not item.strip():
+            typed = getattr(node, "value", None)
+            if isinstance(typed, str) and typed.strip() and _is_null(node):
+                word = _TAG.fullmatch(typed.lower())
+                report.error(line, col, "tags", f"tag {i + 1} is empty: an unquoted {typed} "
+                             "means \"nothing\" in YAML",
+                             f"to keep the word, put it in quotes:  \"{typed}\"" if word
+                             else "remove it, or write a word there")
+            else:
+                report.error(line, col, "tags", f"tag {i + 1} should be a word")
             continue
         tag = unicodedata.normalize("NFKC", str(item)).strip().lower()
         if not _TAG.fullmatch(tag) or len(tag) > MAX_TAG_CHARS:
@@ -689,7 +788,8 @@ def _tags(data: dict[str, _Value], report: _Report) -> tuple[str, ...]:
             continue
         if tag not in out:
             out.append(tag)
-    return tuple(out)
+            spans.append(v.origin.span(node))
+    return tuple(out), spans
 
 
 def _photo(path: Path, data: dict[str, _Value], settings: Settings, report: _Report) -> Path | None:
@@ -738,14 +838,16 @@ def _photo(path: Path, data: dict[str, _Value], settings: Settings, report: _Rep
     return resolved
 
 
-def _card(data: dict[str, _Value], report: _Report) -> CardOptions:
+def _card(data: dict[str, _Value], report: _Report
+          ) -> tuple[CardOptions, tuple[int, int] | None]:
+    """The card options, and where the excerpt's text starts."""
     if "card" not in data or data["card"].value is None:
-        return CardOptions()
+        return CardOptions(), None
     v = data["card"]
     if not isinstance(v.value, dict):
         report.error(v.line, v.col, "card", "'card' should be a group of options, like\n"
                      "card:\n  palette: dusk")
-        return CardOptions()
+        return CardOptions(), None
     options = v.value
     positions = {}
     if isinstance(v.node, yaml.MappingNode):
@@ -753,7 +855,7 @@ def _card(data: dict[str, _Value], report: _Report) -> CardOptions:
             positions[getattr(k, "value", None)] = (v.line + k.start_mark.line
                                                     - v.node.start_mark.line,
                                                     k.start_mark.column + 1)
-    palette = excerpt = None
+    palette = excerpt = excerpt_span = None
     for key, value in options.items():
         line, col = positions.get(key, (v.line, v.col))
         if key not in CARD_FIELDS:
@@ -773,4 +875,6 @@ def _card(data: dict[str, _Value], report: _Report) -> CardOptions:
                              f"most {MAX_CARD_EXCERPT} characters")
             else:
                 excerpt = " ".join(value.split())
-    return CardOptions(palette=palette, excerpt=excerpt)
+                excerpt_span = next(v.origin.span(n) for k, n in v.node.value
+                                    if getattr(k, "value", None) == "excerpt")
+    return CardOptions(palette=palette, excerpt=excerpt), excerpt_span

@@ -163,3 +163,61 @@ def test_digest_changes_when_the_file_changes(journal):
     first = load_journal(journal.settings).entries[0].digest
     path.write_text(path.read_text() + "More.\n")
     assert load_journal(journal.settings).entries[0].digest != first
+
+
+def test_lang_is_read_as_typed_and_written_in_the_usual_case(journal):
+    from glimmer_publish.entries import load_entry
+
+    for typed, expected in [("no", "no"), ("pt-br", "pt-BR"), ("ZH-hant-tw", "zh-Hant-TW"),
+                            ("es-419", "es-419"), ("sl-rozaj-biske", "sl-rozaj-biske"),
+                            ("'en'", "en")]:
+        entry, problems = load_entry(journal.entry("l.md", lang=typed), journal.settings)
+        assert problems == [] and entry.lang == expected, typed
+    entry, _ = load_entry(journal.entry("none.md"), journal.settings)
+    assert entry.lang is None
+
+
+def test_a_malformed_lang_names_its_line_and_shows_an_example(journal):
+    from glimmer_publish.entries import load_entry
+
+    for typed, hint in [("pt_BR", "pt-BR"), ("english", "zh-Hant-TW"), ("[en]", "lang: en")]:
+        _, problems = load_entry(journal.entry("l.md", lang=typed), journal.settings)
+        assert [(p.line, p.col, p.field) for p in problems] == [(4, 7, "lang")], typed
+        assert hint in problems[0].hint
+
+
+def test_spans_point_at_the_first_character_of_each_value(journal):
+    import pickle
+
+    from glimmer_publish.entries import load_entry
+
+    text = ("---\n"
+            "title: \"Sun: on the kettle\"\n"
+            "date: 2026-03-14\n"
+            "tags: [light, home, light,\n"
+            "       steam]\n"
+            "where:   Kitchen\n"
+            "felt: |\n"
+            "  warm hands\n"
+            "author: 'Sam'\n"
+            "photo: k.png\n"
+            "photo_alt: Steam rising\n"
+            "card:\n"
+            "  excerpt: Just steam.\n"
+            "---\n"
+            "\n"
+            "Steam and light.\n")
+    (journal.entries_dir / "k.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 16)
+    path = journal.write("s.md", text, dedent=False)
+    entry, problems = load_entry(path, journal.settings)
+    assert problems == []
+    lines = text.split("\n")
+    for key, value in [("title", "Sun"), ("where", "Kitchen"), ("felt", "warm"),
+                       ("author", "Sam"), ("photo_alt", "Steam"), ("card.excerpt", "Just"),
+                       ("tags.0", "light"), ("tags.1", "home"), ("tags.2", "steam"),
+                       ("body", "Steam and light.")]:
+        line, col = entry.spans[key]
+        assert lines[line - 1][col - 1:].startswith(value), key
+    assert "tags.3" not in entry.spans and "updated" not in entry.spans
+    again = pickle.loads(pickle.dumps(entry))
+    assert again == entry and again.spans == entry.spans and hash(again) == hash(entry)

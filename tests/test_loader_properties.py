@@ -64,3 +64,60 @@ def test_any_quoted_title_round_trips_or_is_refused_clearly(journal, title, body
         assert entry.title == " ".join(title.split())
     else:
         assert {p.field for p in problems} <= {"title", "body", ""}
+
+
+# Unquoted scalars of every shape YAML 1.1 resolves to something other than text. A writer
+# types them without quotes; the loader must publish exactly those characters.
+_yaml11_bools = st.sampled_from([form for word in ("y", "yes", "true", "on", "n", "no", "false",
+                                                  "off")
+                                 for form in (word, word.title(), word.upper())])
+_digits = st.integers(min_value=0, max_value=10**9)
+_yaml11_ints = st.one_of(
+    _digits.map(str), _digits.map(lambda n: f"0{n}"), _digits.map(lambda n: f"+{n}"),
+    _digits.map(lambda n: f"-{n}"), _digits.map(lambda n: f"0x{n:X}"),
+    _digits.map(lambda n: f"0o{n:o}"), _digits.map(lambda n: f"0b{n:b}"),
+    _digits.map(lambda n: f"{n:_}"),
+    st.builds(lambda h, m: f"{h}:{m:02d}", st.integers(1, 999), st.integers(0, 59)),
+)
+_yaml11_floats = st.one_of(
+    st.builds(lambda a, b, zeros: f"{a}.{b}{'0' * zeros}", _digits, _digits,
+              st.integers(0, 3)),
+    st.floats(allow_nan=False, allow_infinity=False).map(repr).filter(lambda s: "." in s),
+    st.sampled_from([".inf", "-.inf", "+.INF", ".Inf", ".nan", ".NaN", ".NAN",
+                     "6.8523015e+5", "685.230_15e+03", "190:20:30.15", "1.", "-1.10"]),
+)
+_yaml11_times = st.one_of(
+    st.dates().map(str),
+    st.builds(lambda d, sep, t, zone: f"{d}{sep}{t}{zone}", st.dates(), st.sampled_from(
+        ["T", "t", " "]), st.times().map(lambda t: t.isoformat()),
+        st.sampled_from(["", "Z", "+01:00", "-05:00", " -5"])),
+)
+_words = st.from_regex(r"[A-Za-z][A-Za-z0-9 .]{0,30}[A-Za-z0-9]", fullmatch=True)
+_typed = st.one_of(_yaml11_bools, _yaml11_ints, _yaml11_floats, _yaml11_times, _words)
+
+
+@FUZZ
+@given(st.fixed_dictionaries({key: _typed for key in
+                              ("title", "where", "felt", "author", "card.excerpt")}))
+def test_unquoted_text_fields_come_back_exactly_as_typed(journal, typed):
+    front = "".join(f"{key}: {value}\n" for key, value in typed.items() if "." not in key)
+    front += f"date: 2026-03-14\ncard:\n  excerpt: {typed['card.excerpt']}\n"
+    path = journal.write("typed.md", f"---\n{front}---\nA small moment.\n", dedent=False)
+    entry, problems = load_entry(path, journal.settings)
+    assert problems == []
+    published = {"title": entry.title, "where": entry.where, "felt": entry.felt,
+                 "author": entry.author, "card.excerpt": entry.card.excerpt}
+    assert published == {key: " ".join(value.split()) for key, value in typed.items()}
+
+
+@FUZZ
+@given(_typed)
+def test_an_unquoted_tag_is_kept_as_typed_or_refused_by_its_typed_name(journal, tag):
+    path = journal.write("tags.md", f"---\ntitle: Sun\ndate: 2026-03-14\ntags:\n  - {tag}\n---\n"
+                         "A small moment.\n", dedent=False)
+    entry, problems = load_entry(path, journal.settings)
+    if entry is not None:
+        assert entry.tags == (tag.lower(),)
+    else:
+        assert [(p.field, p.message) for p in problems] == [
+            ("tags", f"tag '{tag}' should be one short word")]
