@@ -34,9 +34,8 @@ def card_label(settings: Settings) -> str:
 
 def card_text(entry: Entry, settings: Settings) -> CardText:
     footer = card_date(entry, settings) + (f"  ·  {entry.where}" if entry.where else "")
-    lang = getattr(entry, "lang", None)  # Entry.lang arrives with the fid-entries branch
-    return CardText(entry.title, card_excerpt(entry), footer, card_label(settings), lang,
-                    settings.language)
+    return CardText(entry.title, card_excerpt(entry), footer, card_label(settings),
+                    entry.lang, settings.language)
 
 
 def palette_for(entry: Entry) -> Palette:
