@@ -169,6 +169,7 @@ class Paragraph:
     tokens: tuple[tuple[int, int], ...]  # unbreakable [start, end) ranges, with their spaces
     lang: str | None
     chain: tuple[Face, ...]
+    uniform: int | None  # the one embedding level of every character, if there is one
     _lines: dict = field(default_factory=dict)
 
     def line(self, start: int, end: int, size: int,
@@ -192,18 +193,19 @@ class Paragraph:
         if start == end and not suffix:
             return Line((), "")
         clusters = list(cs[start:end]) + list(suffix)
-        types = [t for k in range(start, end) for t in self.types[k]]
-        levels = [v for k in range(start, end) for v in self.levels[k]]
-        if suffix:
-            level = suffix_level if suffix_level is not None else int(self.rtl)
-            extra = "".join(c.text for c in suffix)
-            types += bidi.bidi_types(extra)
-            levels += [level] * len(extra)
-        if min(levels) == max(levels):  # one level: nothing to reorder (L2 is a no-op or a flip)
-            order = list(range(len(levels)))
-            if levels[0] % 2:
-                order.reverse()
+        level = suffix_level if suffix_level is not None else int(self.rtl)
+        if self.uniform is not None and (not suffix or level == self.uniform):
+            # One level throughout: L2 leaves the line as it is, or reverses it whole.
+            n = sum(len(c.text) for c in clusters)
+            levels = [self.uniform] * n
+            order = list(range(n - 1, -1, -1) if self.uniform % 2 else range(n))
         else:
+            types = [t for k in range(start, end) for t in self.types[k]]
+            levels = [v for k in range(start, end) for v in self.levels[k]]
+            if suffix:
+                extra = "".join(c.text for c in suffix)
+                types += bidi.bidi_types(extra)
+                levels += [level] * len(extra)
             levels, order = bidi.reorder_line(types, levels, self.rtl)
         visual = [0] * len(order)
         for v, logical in enumerate(order):
@@ -272,8 +274,9 @@ def paragraph(text: str, chain: tuple[Face, ...], lang: str | None = None,
                    if 0 < k < len(clusters)})
     bounds = [0, *cuts, len(clusters)]
     tokens = tuple((a, b) for a, b in pairwise(bounds) if a < b)
+    uniform = char_levels[0] if char_levels and min(char_levels) == max(char_levels) else None
     return Paragraph(tuple(clusters), tuple(types), tuple(levels), rtl, tokens,
-                     lang or default_lang, chain)
+                     lang or default_lang, chain, uniform)
 
 
 def _hyphen(para: Paragraph, before: Cluster) -> tuple[Cluster, ...]:
