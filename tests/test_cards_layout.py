@@ -11,6 +11,7 @@ import shutil
 import subprocess
 import unicodedata
 from functools import cache
+from itertools import pairwise
 
 import pyphen
 import pytest
@@ -202,3 +203,22 @@ def test_grapheme_clusters_are_never_split_across_lines(units, width):
         for line in lines[:-1]:
             pos += len(line)
             assert pos in bounds, (line, lines)
+
+
+TALL = [SPACELESS["my"], "བཀྲ་ཤིས་བདེ་ལེགས། ཉི་མ་ཤར་བའི་འོད་ཟེར་སྒེའུ་ཁུང་ནང་དུ་བབས་སོང་།",
+        "Ẩm thực Việt: phở, bánh xèo, chả giò, gỏi cuốn, cà phê sữa đá"]
+
+
+@pytest.mark.parametrize("text", TALL, ids=["myanmar", "tibetan", "vietnamese"])
+def test_lines_of_tall_scripts_never_touch(text):
+    block = fit(text, chain_for(text), 1032, 2000, max_size=84, min_size=40, max_lines=4,
+                leading=1.12, default_lang="en")
+    assert len(block.lines) > 1
+    rows: dict[float, list[float]] = {}
+    for piece, _x, y in block.placed(0, 0, 1032):
+        if piece.text.strip():
+            top, bottom = rows.get(y, (y, y))
+            rows[y] = (min(top, y + piece.ink[1]), max(bottom, y + piece.ink[3]))
+    spans = [rows[y] for y in sorted(rows)]
+    for (_, bottom), (top, _) in pairwise(spans):
+        assert bottom < top, spans

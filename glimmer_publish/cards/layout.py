@@ -110,6 +110,14 @@ class Line:
     def descent(self) -> float:
         return max((max(p.descent, p.ink[3]) for p in self.pieces), default=0.0)
 
+    @property
+    def ink_above(self) -> float:
+        return max((-p.ink[1] for p in self.pieces if p.text.strip()), default=0.0)
+
+    @property
+    def ink_below(self) -> float:
+        return max((p.ink[3] for p in self.pieces if p.text.strip()), default=0.0)
+
 
 @dataclass(frozen=True)
 class Block:
@@ -122,10 +130,16 @@ class Block:
 
     @property
     def baselines(self) -> list[float]:
+        """Evenly spaced, except where tall scripts (Myanmar, Tibetan, stacked marks) would
+        make one line's ink touch the next: there the lines move apart."""
         if not self.lines:
             return []
-        top = min(i * self.gap - ln.ascent for i, ln in enumerate(self.lines))
-        return [i * self.gap - top for i in range(len(self.lines))]
+        offsets = [0.0]
+        for above, below in pairwise(self.lines):
+            clear = above.ink_below + below.ink_above + self.size * 0.08
+            offsets.append(offsets[-1] + max(self.gap, clear))
+        top = min(o - ln.ascent for o, ln in zip(offsets, self.lines, strict=True))
+        return [o - top for o in offsets]
 
     @property
     def height(self) -> float:
