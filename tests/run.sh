@@ -15,6 +15,9 @@ need=()
 [ -x /usr/bin/chromium ] || need+=(chromium)
 /sbin/ldconfig -p 2>/dev/null | grep -q libfribidi || need+=(libfribidi0)
 command -v shellcheck >/dev/null || need+=(shellcheck)  # lints the workflows' run: scripts
+# Card layout tests draw Thai, Lao, Khmer, Myanmar and Tibetan with Debian's Noto fonts
+# (found through fontconfig) where the bundled fonts do not cover a script.
+[ -n "$(fc-list ':lang=th' 2>/dev/null)" ] || need+=(fontconfig fonts-noto-core)
 if [ "${#need[@]}" -gt 0 ]; then
   SUDO=""
   [ "$(id -u)" -eq 0 ] || SUDO="sudo"
