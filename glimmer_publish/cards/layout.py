@@ -207,38 +207,45 @@ class Paragraph:
         if start == end and not suffix:
             return Line((), "")
         clusters = list(cs[start:end]) + list(suffix)
+        line_text = "".join(c.text for c in clusters)
         level = suffix_level if suffix_level is not None else int(self.rtl)
         if self.uniform is not None and (not suffix or level == self.uniform):
             # One level throughout: L2 leaves the line as it is, or reverses it whole.
-            n = sum(len(c.text) for c in clusters)
-            levels = [self.uniform] * n
-            order = list(range(n - 1, -1, -1) if self.uniform % 2 else range(n))
-        else:
-            types = [t for k in range(start, end) for t in self.types[k]]
-            levels = [v for k in range(start, end) for v in self.levels[k]]
-            if suffix:
-                extra = "".join(c.text for c in suffix)
-                types += bidi.bidi_types(extra)
-                levels += [level] * len(extra)
-            levels, order = bidi.reorder_line(types, levels, self.rtl)
+            direction = "rtl" if self.uniform % 2 else "ltr"
+            runs: list[list] = []  # face, text
+            for c in clusters:
+                if runs and runs[-1][0] is c.face:
+                    runs[-1][1] += c.text
+                else:
+                    runs.append([c.face, c.text])
+            if self.uniform % 2:
+                runs.reverse()
+            return Line(tuple(measure(text, face, size, direction) for face, text in runs),
+                        line_text)
+        types = [t for k in range(start, end) for t in self.types[k]]
+        levels = [v for k in range(start, end) for v in self.levels[k]]
+        if suffix:
+            types += bidi.bidi_types("".join(c.text for c in suffix))
+            levels += [level] * (len(types) - len(levels))
+        levels, order = bidi.reorder_line(types, levels, self.rtl)
         visual = [0] * len(order)
         for v, logical in enumerate(order):
             visual[logical] = v
-        runs: list[tuple[Face, int, str, int]] = []  # face, level, text, visual position
+        mixed: list[list] = []  # face, level, text, visual position
         i = 0
         for c in clusters:
-            level = levels[i]
-            pos = visual[i]
-            if runs and runs[-1][0] == c.face and runs[-1][1] == level:
-                face, lv, text, first = runs[-1]
-                runs[-1] = (face, lv, text + c.text, min(first, pos))
+            level, pos = levels[i], visual[i]
+            last = mixed[-1] if mixed else None
+            if last is not None and last[0] is c.face and last[1] == level:
+                last[2] += c.text
+                last[3] = min(last[3], pos)
             else:
-                runs.append((c.face, level, c.text, pos))
+                mixed.append([c.face, level, c.text, pos])
             i += len(c.text)
-        runs.sort(key=lambda r: r[3])
+        mixed.sort(key=lambda r: r[3])
         pieces = tuple(measure(text, face, size, "rtl" if level % 2 else "ltr")
-                       for face, level, text, _ in runs)
-        return Line(pieces, "".join(c.text for c in clusters))
+                       for face, level, text, _ in mixed)
+        return Line(pieces, line_text)
 
 
 def _aligned(nfc: str, clusters: list[Cluster]) -> list[int] | None:
