@@ -110,3 +110,9 @@ def reorder_line(types: list[int], levels: list[int], rtl: bool) -> tuple[list[i
     _lib().fribidi_reorder_line(_NO_FLAGS, ctypes_types, n, 0, PAR_RTL if rtl else PAR_LTR,
                                 ctypes_levels, None, order)
     return list(ctypes_levels), list(order)
+
+
+def version() -> str:
+    """FriBiDi's own version line, e.g. '(GNU FriBidi) 1.0.8'."""
+    info = ctypes.c_char_p.in_dll(_lib(), "fribidi_version_info").value or b""
+    return info.decode("utf-8", "replace").splitlines()[0] if info else "unknown"

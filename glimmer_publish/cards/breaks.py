@@ -8,7 +8,9 @@ between words. pyphen's dictionaries give hyphenation points in the languages it
 from __future__ import annotations
 
 from functools import lru_cache
+from importlib.metadata import version
 
+import icu4py
 import pyphen
 from icu4py.breakers import CharacterBreaker, LineBreaker
 
@@ -70,3 +72,8 @@ def hyphen_points(word: str, lang: str | None, left: int, right: int) -> tuple[i
     if hyphenator is None:
         return ()
     return tuple(hyphenator.positions(word))
+
+
+def versions() -> str:
+    """ICU's and pyphen's versions: a new one can move a line break, so cards keyed on it."""
+    return f"icu {icu4py.icu_version}; icu4py {version('icu4py')}; pyphen {version('pyphen')}"

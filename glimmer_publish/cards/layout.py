@@ -20,7 +20,7 @@ from itertools import pairwise
 
 from babel import Locale
 
-from . import bidi
+from . import bidi, breaks
 from .breaks import graphemes, hyphen_points, hyphenates, line_breaks
 from .fonts import EMOJI_SCALE, Cluster, Face, assign, load, pick_face
 
@@ -30,6 +30,14 @@ MIN_FRAGMENT = 3  # letters kept on each side of a break inside a word: never a 
 # Sizes are searched with words measured once at this size and scaled (advance widths grow in
 # proportion to the size, to within a pixel); only the chosen size is then shaped exactly.
 REF = 64
+
+
+def engine_versions() -> str:
+    """The outside libraries that decide where lines break and in which order runs go.
+
+    A card's cache key should include this, so a card laid out by other rules is redrawn.
+    """
+    return f"{breaks.versions()}; {bidi.version()}"
 
 
 def _no_hyphen_script(cluster: str) -> bool:
