@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import pairwise
 
-from babel import Locale
+from babel import Locale, UnknownLocaleError
 
 from . import bidi, breaks
 from .breaks import graphemes, hyphen_points, hyphenates, line_breaks
@@ -51,13 +51,13 @@ def _no_hyphen_script(cluster: str) -> bool:
 @lru_cache(maxsize=256)
 def _rtl_language(lang: str | None) -> bool | None:
     """Is the language written right to left? None when unknown or not given."""
-    if not lang:
+    if not lang or lang.lower().startswith("und"):
         return None
     try:
-        return Locale.parse(lang, sep="-" if "-" in lang else "_").character_order \
-            == "right-to-left"
-    except (ValueError, TypeError, LookupError):
+        locale = Locale.parse(lang, sep="-" if "-" in lang else "_")
+    except (UnknownLocaleError, ValueError, TypeError, LookupError):
         return None
+    return locale.character_order == "right-to-left"
 
 
 @dataclass(frozen=True)
@@ -197,6 +197,8 @@ class Paragraph:
     def line(self, start: int, end: int, size: int,
              suffix: tuple[Cluster, ...] = (), suffix_level: int | None = None,
              strip: bool = True) -> Line:
+        if not suffix:
+            suffix_level = None
         key = (start, end, size, suffix, suffix_level, strip)
         found = self._lines.get(key)
         if found is None:
