@@ -222,3 +222,19 @@ def test_lines_of_tall_scripts_never_touch(text):
     spans = [rows[y] for y in sorted(rows)]
     for (_, bottom), (top, _) in pairwise(spans):
         assert bottom < top, spans
+
+
+@pytest.mark.parametrize(("lang", "site"), [("de", "en"), (None, "de")])
+def test_hyphenation_follows_the_entrys_language_else_the_sites(lang, site):
+    word = "Donaudampfschifffahrtsgesellschaftskapitänsmützenabzeichen"
+    block = fit(f"{word} gefunden", TITLE, 700, 5000, max_size=72, min_size=72, max_lines=9,
+                leading=1.2, lang=lang, default_lang=site)
+    lines = block.text.split("\n")
+    assert len(lines) > 2 and all(line.endswith(HYPHEN) for line in lines[:-2])
+    german = set(pyphen.Pyphen(lang="de").positions(word))
+    cut = 0
+    for line in lines:
+        if not line.endswith(HYPHEN):
+            break
+        cut += len(line) - 1
+        assert cut in german, line
