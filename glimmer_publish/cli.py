@@ -14,6 +14,7 @@ from .problems import render
 from .settings import Settings, SettingsError, find_config, load_settings
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+DRAWING = ("build", "serve", "cards")  # commands that draw cards, so need text shaping
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -36,6 +37,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
                 print(f"glimmer validate: {p}: no such file or folder", file=sys.stderr)
                 return EXIT_USAGE
     journal = load_journal(settings, paths, include_drafts=True)
+    from .cards.drawable import undrawable
+
+    for entry in journal.entries:  # warnings: what the cards will have to leave out
+        journal.problems.extend(undrawable(entry))
     fmt = args.format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
     if journal.problems:
         print(render(journal.problems, fmt))
@@ -50,7 +55,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
                   file=sys.stderr)
         else:
             print(f"{journal.checked} {files} checked, all good", file=sys.stderr)
-    return EXIT_PROBLEMS if journal.problems else EXIT_OK
+    errors = [p for p in journal.problems if p.severity == "error"]
+    return EXIT_PROBLEMS if errors else EXIT_OK
 
 
 def cmd_new(args: argparse.Namespace) -> int:
@@ -105,6 +111,13 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.command in DRAWING:
+        from .cards.shaping import shaping_problem
+
+        missing = shaping_problem()
+        if missing:  # stop before drawing a single card with unshaped text
+            print(f"glimmer {args.command}: {missing}", file=sys.stderr)
+            return EXIT_PROBLEMS
     try:
         return args.func(args)
     except SettingsError as exc:

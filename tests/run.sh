@@ -10,14 +10,19 @@ if [ ! -x .venv/bin/python ]; then
 fi
 .venv/bin/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
 
-# System parts: Chromium for the browser tests, FriBiDi so Pillow shapes right-to-left text.
+# System parts: Chromium for the browser tests, FriBiDi so Pillow shapes right-to-left text,
+# Tesseract with its language packs for the cards' OCR read-back.
 need=()
 [ -x /usr/bin/chromium ] || need+=(chromium)
 /sbin/ldconfig -p 2>/dev/null | grep -q libfribidi || need+=(libfribidi0)
 command -v shellcheck >/dev/null || need+=(shellcheck)  # lints the workflows' run: scripts
-# Card layout tests draw Thai, Lao, Khmer, Myanmar and Tibetan with Debian's Noto fonts
-# (found through fontconfig) where the bundled fonts do not cover a script.
-[ -n "$(fc-list ':lang=th' 2>/dev/null)" ] || need+=(fontconfig fonts-noto-core)
+# Tesseract reads each script's card title back (tests/test_scripts_ocr.py): one pack per script.
+command -v tesseract >/dev/null || need+=(tesseract-ocr)
+for pack in eng vie ell rus hye heb ara div hin ben pan guj ori tam tel kan mal sin tha lao bod \
+            mya kat kor amh khm mon jpn chi_sim chi_tra; do
+  [ -n "$(find /usr/share/tesseract-ocr -name "$pack.traineddata" 2>/dev/null | head -1)" ] \
+    || need+=("tesseract-ocr-${pack//_/-}")
+done
 if [ "${#need[@]}" -gt 0 ]; then
   SUDO=""
   [ "$(id -u)" -eq 0 ] || SUDO="sudo"

@@ -100,8 +100,12 @@ def cmd_cards(args: argparse.Namespace) -> int:
     if result.problems:
         print(render(result.problems, "text"), file=sys.stderr)
     seconds = time.perf_counter() - started
-    print(f"{result.rendered} rendered, {result.cached} from cache, {result.failed} failed "
-          f"({seconds:.1f} s) -> {out}/cards/", file=sys.stderr)
+    lost = ""
+    if result.undrawable:
+        chars = "character" if result.undrawable == 1 else "characters"
+        lost = f", {result.undrawable} {chars} left out (no font has them: see the warnings)"
+    print(f"{result.rendered} rendered, {result.cached} from cache, {result.failed} failed"
+          f"{lost} ({seconds:.1f} s) -> {out}/cards/", file=sys.stderr)
     if args.sheet:
         entry = _pick(journal.entries, [args.sheet])[0][0]
         files = [out / card.path for card in result.cards[entry.slug].values()]

@@ -36,28 +36,89 @@ class Face:
         return FONT_DIR / self.file
 
 
-CJK = Face("NotoSansCJKjp-Regular-subset.otf")
 EMOJI = Face("NotoColorEmoji.ttf", emoji=True)
 
-TITLE = (
-    Face("Fraunces-SemiBold.ttf"),
-    Face("NotoSerif-Bold.ttf"),
-    Face("NotoNaskhArabic-Bold.ttf"),
-    Face("NotoSerifHebrew-Bold.ttf"),
-    Face("NotoSerifDevanagari-Bold.ttf"),
-    CJK,
-    EMOJI,
+# One CJK face per region, each subset to its national standards (see fonts/README.md).
+# The entry's language picks which region's glyph forms a Han character takes.
+HAN = {region: Face(f"NotoSansCJK{region}-Bold-subset.otf") for region in ("jp", "kr", "sc", "tc")}
+_HAN_ORDER = {
+    "ja": ("jp", "tc", "sc", "kr"),
+    "ko": ("kr", "tc", "jp", "sc"),
+    "zh-Hans": ("sc", "tc", "jp", "kr"),
+    "zh-Hant": ("tc", "sc", "jp", "kr"),
+}
+CJK = HAN["jp"]  # the default when neither language nor text says which region
+
+# Scripts in the order a title tries them: (bold title face, regular text face).
+_SCRIPTS = (
+    ("NotoNaskhArabic-Bold.ttf", "NotoSansArabic-Regular.ttf"),
+    ("NotoSerifHebrew-Bold.ttf", "NotoSansHebrew-Regular.ttf"),
+    ("NotoSerifDevanagari-Bold.ttf", "NotoSansDevanagari-Regular.ttf"),
+    ("NotoSerifArmenian-Bold.ttf", "NotoSansArmenian-Regular.ttf"),
+    ("NotoSerifGeorgian-Bold.ttf", "NotoSansGeorgian-Regular.ttf"),
+    ("NotoSerifEthiopic-Bold.ttf", "NotoSansEthiopic-Regular.ttf"),
+    ("NotoSerifBengali-Bold.ttf", "NotoSansBengali-Regular.ttf"),
+    ("NotoSerifGurmukhi-Bold.ttf", "NotoSansGurmukhi-Regular.ttf"),
+    ("NotoSerifGujarati-Bold.ttf", "NotoSansGujarati-Regular.ttf"),
+    ("NotoSansOriya-Bold.ttf", "NotoSansOriya-Regular.ttf"),
+    ("NotoSerifTamil-Bold.ttf", "NotoSansTamil-Regular.ttf"),
+    ("NotoSerifTelugu-Bold.ttf", "NotoSansTelugu-Regular.ttf"),
+    ("NotoSerifKannada-Bold.ttf", "NotoSansKannada-Regular.ttf"),
+    ("NotoSerifMalayalam-Bold.ttf", "NotoSansMalayalam-Regular.ttf"),
+    ("NotoSerifSinhala-Bold.ttf", "NotoSansSinhala-Regular.ttf"),
+    ("NotoSerifThai-Bold.ttf", "NotoSansThai-Regular.ttf"),
+    ("NotoSerifLao-Bold.ttf", "NotoSansLao-Regular.ttf"),
+    ("NotoSerifTibetan-Bold.ttf", "NotoSerifTibetan-Regular.ttf"),
+    ("NotoSerifMyanmar-Bold.ttf", "NotoSansMyanmar-Regular.ttf"),
+    ("NotoSerifKhmer-Bold.ttf", "NotoSansKhmer-Regular.ttf"),
+    ("NotoSansThaana-Bold.ttf", "NotoSansThaana-Regular.ttf"),
+    ("NotoSansMongolian-Regular.ttf", "NotoSansMongolian-Regular.ttf"),
 )
-_TEXT_FALLBACK = (
-    Face("NotoSansArabic-Regular.ttf"),
-    Face("NotoSansHebrew-Regular.ttf"),
-    Face("NotoSansDevanagari-Regular.ttf"),
-    CJK,
-    EMOJI,
-)
-TEXT = (Face("NotoSans-Regular.ttf"), *_TEXT_FALLBACK)
-LABEL = (Face("NotoSans-Bold.ttf"), *_TEXT_FALLBACK)
-ALL_FACES = tuple(dict.fromkeys((*TITLE, *TEXT, *LABEL)))
+# Symbols and mathematical letters come after every script, emoji last.
+_SYMBOLS = tuple(Face(f) for f in ("NotoSansSymbols-Regular.ttf",
+                                   "NotoSansSymbols2-Regular.ttf", "NotoSansMath-Regular.ttf"))
+_TITLE_SCRIPTS = tuple(Face(bold) for bold, _ in _SCRIPTS)
+_TEXT_SCRIPTS = tuple(dict.fromkeys(Face(regular) for _, regular in _SCRIPTS))
+
+_LEADS = {
+    "title": (Face("Fraunces-SemiBold.ttf"), Face("NotoSerif-Bold.ttf"), *_TITLE_SCRIPTS),
+    "text": (Face("NotoSans-Regular.ttf"), *_TEXT_SCRIPTS),
+    "label": (Face("NotoSans-Bold.ttf"), *_TEXT_SCRIPTS),
+}
+
+
+def han_region_order(lang: str | None, text: str = "") -> tuple[str, ...]:
+    """CJK regions to try, the entry's own first: `zh-TW` draws 骨 as Taiwan writes it.
+
+    Without a CJK language the text decides: kana means Japanese, Hangul Korean.
+    """
+    tag = (lang or "").lower().split("-")
+    if tag[0] == "ja":
+        return _HAN_ORDER["ja"]
+    if tag[0] == "ko":
+        return _HAN_ORDER["ko"]
+    if tag[0] in ("zh", "yue", "cmn", "lzh"):
+        traditional = "hant" in tag or bool({"tw", "hk", "mo"} & set(tag[1:]))
+        if tag[0] == "yue" and "hans" not in tag:
+            traditional = True
+        return _HAN_ORDER["zh-Hant" if traditional else "zh-Hans"]
+    if any(0x3040 <= ord(c) <= 0x30FF for c in text):
+        return _HAN_ORDER["ja"]
+    if any(0xAC00 <= ord(c) <= 0xD7A3 or 0x1100 <= ord(c) <= 0x11FF for c in text):
+        return _HAN_ORDER["ko"]
+    return _HAN_ORDER["ja"]
+
+
+def chain(kind: str, lang: str | None = None, text: str = "") -> tuple[Face, ...]:
+    """The faces a card block ("title", "text" or "label") tries, in order."""
+    han = tuple(HAN[r] for r in han_region_order(lang, text))
+    return (*_LEADS[kind], *han, *_SYMBOLS, EMOJI)
+
+
+TITLE = chain("title")
+TEXT = chain("text")
+LABEL = chain("label")
+ALL_FACES = tuple(dict.fromkeys((*TITLE, *TEXT, *LABEL, *HAN.values())))
 
 
 @cache
@@ -100,11 +161,17 @@ def clusters(text: str) -> list[str]:
 
 
 def _wants_emoji(cluster: str) -> bool:
+    """Colour emoji for emoji sequences, and for symbols the emoji font has unless VS15 asks
+    for text (Python has no Emoji_Presentation property; from U+2300 on, the emoji font's
+    symbols are the ones people type as emoji: ☀ ☕ ❤ ⭐)."""
     cps = [ord(c) for c in cluster]
+    if 0xFE0E in cps:
+        return False
     return (
         any(cp in (ZWJ, 0xFE0F, 0x20E3) or _is_regional(cp) or 0x1F3FB <= cp <= 0x1F3FF
             for cp in cps)
         or cps[0] >= 0x1F000
+        or (cps[0] >= 0x2300 and cps[0] in coverage(EMOJI))
     )
 
 
@@ -118,18 +185,23 @@ def glyphs_needed(cluster: str) -> list[int]:
 
 def pick_face(cluster: str, chain: tuple[Face, ...], previous: Face | None) -> Face | None:
     """The face that draws a cluster: emoji first for emoji, spaces stay in the current run."""
-    needed = glyphs_needed(cluster)
+    needed = set(glyphs_needed(cluster))
     if _wants_emoji(cluster):
         for face in chain:
-            if face.emoji and needed[0] in coverage(face):
+            if face.emoji and needed <= coverage(face):
                 return face
     keep = previous is not None and not previous.emoji and _neutral(cluster)
-    if keep and set(needed) <= coverage(previous):
+    if keep and needed <= coverage(previous):
         return previous
     for face in chain:
-        if set(needed) <= coverage(face):
+        if needed <= coverage(face):
             return face
     return None
+
+
+def invisible(ch: str) -> bool:
+    """Format and control characters (bidi marks, soft hyphens): never drawn by design."""
+    return unicodedata.category(ch) in ("Cf", "Cc") and not ch.isspace()
 
 
 @dataclass(frozen=True)
@@ -138,16 +210,43 @@ class Cluster:
     face: Face
 
 
-def assign(text: str, chain: tuple[Face, ...]) -> list[Cluster]:
-    """Clusters of NFC text with their faces; a cluster no bundled face can draw is dropped."""
+def _partial(c: str, chain: tuple[Face, ...], previous: Face | None
+             ) -> tuple[Cluster | None, list[str]]:
+    """A cluster no face draws whole: its base in a face that has it, the marks it lacks left
+    out (and reported), so one odd mark never hides the letter it sits on."""
+    face = pick_face(c[0], chain, previous)
+    if face is None:
+        return None, [ch for ch in c if ord(ch) not in _IGNORABLE]
+    cover = coverage(face)
+    kept = "".join(ch for ch in c if ord(ch) in cover or ord(ch) in _IGNORABLE)
+    return Cluster(kept, face), [ch for ch in c if ord(ch) not in cover | _IGNORABLE]
+
+
+def resolve(text: str, chain: tuple[Face, ...]) -> tuple[list[Cluster], list[str]]:
+    """Clusters of NFC text with their faces, and the characters no bundled face can draw."""
     out: list[Cluster] = []
+    missing: list[str] = []
     previous: Face | None = None
     for c in clusters(unicodedata.normalize("NFC", text)):
-        if not c[0].isprintable() and not c.isspace():
+        while c and invisible(c[0]):
+            c = c[1:]  # a mark after a bidi control still needs drawing (or reporting)
+        if not c:
             continue
-        face = pick_face(c if not c.isspace() else " ", chain, previous)
+        if c.isspace():
+            c = " "
+        face = pick_face(c, chain, previous)
         if face is None:
-            continue
-        out.append(Cluster(" " if c.isspace() else c, face))
-        previous = face
-    return out
+            cluster, lost = _partial(c, chain, previous)
+            missing.extend(lost)
+            if cluster is None:
+                continue
+        else:
+            cluster = Cluster(c, face)
+        out.append(cluster)
+        previous = cluster.face
+    return out, missing
+
+
+def assign(text: str, chain: tuple[Face, ...]) -> list[Cluster]:
+    """Clusters of NFC text with their faces; what no bundled face can draw is left out."""
+    return resolve(text, chain)[0]

@@ -22,7 +22,7 @@ from babel import Locale, UnknownLocaleError
 
 from . import bidi, breaks
 from .breaks import graphemes, hyphen_points, hyphenates, line_breaks
-from .fonts import EMOJI_SCALE, Cluster, Face, assign, load, pick_face
+from .fonts import EMOJI_SCALE, Cluster, Face, assign, invisible, load, pick_face
 
 ELLIPSIS = "…"
 HYPHEN = "-"
@@ -259,15 +259,25 @@ class Paragraph:
 
 
 def _aligned(nfc: str, clusters: list[Cluster]) -> list[int] | None:
-    """Where each drawable cluster starts in the text (undrawable ones were left out)."""
+    """Where each drawable cluster's first character is in the text.
+
+    The font step leaves out what no font draws (and invisible controls such as bidi marks,
+    which still count for the bidi levels here), so clusters are matched to the text's
+    grapheme clusters by their first visible character.
+    """
     starts: list[int] = []
     pos = 0
     j = 0
     for g in graphemes(nfc):
-        if j < len(clusters) and (clusters[j].text == g or (g.isspace()
-                                                              and clusters[j].text == " ")):
-            starts.append(pos)
-            j += 1
+        shift = 0
+        while shift < len(g) and invisible(g[shift]):
+            shift += 1
+        shown = g[shift:]
+        if shown and j < len(clusters):
+            text = clusters[j].text
+            if text[0] == shown[0] or (shown.isspace() and text == " "):
+                starts.append(pos + shift)
+                j += 1
         pos += len(g)
     return starts if j == len(clusters) else None
 

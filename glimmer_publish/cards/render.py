@@ -1,8 +1,9 @@
 """Rendering every card of a journal: cache look-up, parallel drawing, encoding, safe writes.
 
 A card's cache key hashes everything that can change its pixels (text, palette, photo bytes,
-format, fonts, this package's code, Pillow's version), so a hit can be copied as is and a
-CI cache of the folder stays valid for exactly as long as it should.
+format, fonts, this package's code, Pillow's version and the versions of the libraries that
+shape its text), so a hit can be copied as is and a CI cache of the folder stays valid for
+exactly as long as it should.
 """
 
 from __future__ import annotations
@@ -27,9 +28,11 @@ from ..problems import Problem
 from ..settings import Settings
 from .content import card_alt, card_text, palette_for
 from .design import FORMATS, PHOTO_COLOURS, colours_for, draw_card, layout_card
+from .drawable import undrawable
 from .fonts import fonts_digest
 from .model import Card
 from .photo import PhotoError, cover, open_photo
+from .shaping import shaping_versions
 
 MAX_BYTES = 1_000_000  # Bluesky's limit for a link-card image, the tightest we serve
 MIME = {"png": "image/png", "jpg": "image/jpeg"}
@@ -43,6 +46,7 @@ class CardsResult:
     rendered: int = 0
     cached: int = 0
     failed: int = 0  # cards drawn without their (unusable) photo, or not at all
+    undrawable: int = 0  # characters left out of cards: no bundled font has them (warned)
     problems: list[Problem] = field(default_factory=list)
 
 
@@ -74,6 +78,7 @@ def cache_key(entry: Entry, settings: Settings, fmt: str, photo_digest: str) -> 
         "palette": asdict(palette_for(entry)),
         "slug": entry.slug,
         "photo": photo_digest,
+        "shaping": shaping_versions(),
     }
     return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
 
@@ -234,6 +239,9 @@ def render_cards(
             progress(done, total)
 
     for entry in entries:
+        missing = undrawable(entry)  # checked for cached cards too: the warning shows every build
+        result.undrawable += len(missing)
+        result.problems.extend(missing)
         digest = _photo_digest(entry)
         keys = {fmt: cache_key(entry, settings, fmt, digest) for fmt in formats}
         missing = []

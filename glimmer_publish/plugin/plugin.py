@@ -17,6 +17,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from ..cards import Card, render_cards
+from ..cards.shaping import shaping_problem
 from ..entries import Entry, Journal, load_journal
 from ..feeds import build_feeds
 from ..follow import follow_page
@@ -53,6 +54,9 @@ class GlimmerPlugin(BasePlugin[GlimmerConfig]):
         self.serving = command == "serve"
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        missing = shaping_problem()
+        if missing:
+            raise PluginError(missing)
         root = Path(config.config_file_path or "mkdocs.yml").resolve().parent
         plain = {
             "site_name": config.site_name,
