@@ -60,11 +60,16 @@ def test_mixed_direction_lines_are_in_the_bidi_algorithms_visual_order(title, wi
         assert len(block.lines) > 1
 
 
-def test_an_arabic_entry_title_in_latin_letters_is_laid_out_right_to_left():
-    # The entry says it is Arabic: like its page (dir="rtl"), the card puts the mark left.
-    line = _fit("Athens!", 2000, lang="ar").lines[0]
-    assert _visual(line) == get_display("Athens!", base_dir="R") == "!Athens"
-    assert _visual(_fit("Athens!", 2000).lines[0]) == "Athens!"
+@pytest.mark.parametrize(("text", "lang", "base"), [
+    ("iPhone חדש הגיע היום!", "he", "R"),  # Hebrew entry: reads right to left, like its page
+    ("iPhone חדש הגיע היום!", None, "L"),  # no language: the first strong letter decides
+    ("A glimmer written in Arabic.", "ar", "L"),  # no Arabic letter in it: stays as typed
+    ("2026!", "ar", "R"),  # no letters at all: the entry's language
+    ("2026!", None, "L"),
+])
+def test_the_paragraph_direction_follows_the_language_where_the_text_is_in_it(text, lang, base):
+    line = _fit(text, 2000, lang=lang).lines[0]
+    assert _visual(line) == get_display(text, base_dir=base)
 
 
 SPACELESS = {

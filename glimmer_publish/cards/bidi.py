@@ -19,6 +19,8 @@ from functools import cache
 # Paragraph directions and flags from fribidi-bidi-types.h / fribidi-flags.h.
 PAR_LTR, PAR_RTL, PAR_ON = 0x110, 0x111, 0x40
 PAR_WLTR, PAR_WRTL = 0x20, 0x21  # first strong character, else this direction
+# A strong letter is TYPE_LTR (L); with the right-to-left bit it is R or AL (which adds 0x2).
+TYPE_LTR, TYPE_RTL = 0x110, 0x111
 _NO_FLAGS = 0  # no mirroring, no NSM reordering, no removal: only the order of characters
 
 

@@ -258,6 +258,25 @@ class Paragraph:
         return Line(pieces, line_text)
 
 
+def _base_direction(types: tuple[int, ...], lang: str | None, default_lang: str | None
+                    ) -> int:
+    """The paragraph direction (a higher-level protocol, UAX #9 HL1).
+
+    The entry's language decides when the text has letters written in that language's
+    direction: a Hebrew title that starts with "iPhone" still reads right to left, as on the
+    entry's page. Otherwise the first strong character decides (an English excerpt in an
+    Arabic entry stays left to right), and text without letters takes the language's
+    direction, else the site's.
+    """
+    own = _rtl_language(lang)
+    if own is not None:
+        wanted = bidi.TYPE_RTL if own else bidi.TYPE_LTR
+        if any(t & bidi.TYPE_RTL == wanted for t in types):
+            return bidi.PAR_RTL if own else bidi.PAR_LTR
+        return bidi.PAR_WRTL if own else bidi.PAR_WLTR
+    return bidi.PAR_WRTL if _rtl_language(default_lang) else bidi.PAR_WLTR
+
+
 def _aligned(nfc: str, clusters: list[Cluster]) -> list[int] | None:
     """Where each drawable cluster's first character is in the text.
 
@@ -287,8 +306,7 @@ def paragraph(text: str, chain: tuple[Face, ...], lang: str | None = None,
               default_lang: str | None = None) -> Paragraph:
     """Everything about a text that does not depend on size or width, computed once.
 
-    The paragraph direction is the language's when the text names one, otherwise that of its
-    first strong character, otherwise the default language's.
+    The paragraph direction is chosen as `_base_direction` says.
     """
     clusters = assign(text, chain)
     nfc = unicodedata.normalize("NFC", text)
@@ -298,13 +316,8 @@ def paragraph(text: str, chain: tuple[Face, ...], lang: str | None = None,
         starts = [0]
         for c in clusters[:-1]:
             starts.append(starts[-1] + len(c.text))
-    own = _rtl_language(lang)
-    if own is not None:
-        base = bidi.PAR_RTL if own else bidi.PAR_LTR
-    else:
-        base = bidi.PAR_WRTL if _rtl_language(default_lang) else bidi.PAR_WLTR
-    char_levels, rtl = bidi.paragraph_levels(nfc, base)
     char_types = bidi.bidi_types(nfc)
+    char_levels, rtl = bidi.paragraph_levels(nfc, _base_direction(char_types, lang, default_lang))
     types, levels = [], []
     for c, s in zip(clusters, starts, strict=True):
         n = len(c.text)  # " " may stand for another space character of the same length 1
