@@ -32,6 +32,7 @@ MIN_FRAGMENT = 3  # letters kept on each side of a break inside a word: never a 
 REF = 64
 
 
+@lru_cache(maxsize=1)
 def engine_versions() -> str:
     """The outside libraries that decide where lines break and in which order runs go.
 
