@@ -221,3 +221,21 @@ def test_hyphenation_follows_the_entrys_language_else_the_sites(lang, site):
             break
         cut += len(line) - 1
         assert cut in german, line
+
+
+BIDI_WORDS = st.sampled_from([
+    "ياسمين", "في", "المساء", "שלום", "עולם", "Athens", "και", "Αθήνα", "tea", "714", "07:30",
+    "2026!", "3.5%", "-", "،", "(café)", "«ok»", "١٢٣", "—", "?", "x=1",
+])
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(words=st.lists(BIDI_WORDS, min_size=1, max_size=12))
+def test_any_mixed_direction_line_matches_the_reference_bidi_order(words):
+    # One line, so the reference's levels (resolved on the line) are the paragraph's too.
+    text = " ".join(words)
+    (line,) = _fit(text, 6000, size=48).lines
+    base = {True: "R", False: "L"}[
+        next((unicodedata.bidirectional(c) in ("R", "AL") for c in text
+              if unicodedata.bidirectional(c) in ("L", "R", "AL")), False)]
+    assert _visual(line) == get_display(text, base_dir=base), text
