@@ -174,7 +174,11 @@ def test_grapheme_clusters_are_never_split_across_lines(units, width):
     drawn = "".join(c.text for c in assign(text, TITLE))
     block = _fit(text, width, size=44, lines=60, chain=TITLE)
     lines = [line.removesuffix(HYPHEN) for line in block.text.split("\n")]
-    assert "".join(lines) == drawn
+    if block.truncated:  # too narrow for even three clusters a line: the ellipsis ends it
+        lines[-1] = lines[-1].removesuffix("…").removesuffix(HYPHEN)
+        assert drawn.startswith("".join(lines))
+    else:
+        assert "".join(lines) == drawn
     nfc = [unicodedata.normalize("NFC", u) for u in units]
     if drawn == "".join(nfc):  # every unit drawable: each line ends where a unit ends
         bounds = set()

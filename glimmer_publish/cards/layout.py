@@ -365,22 +365,31 @@ def _split(para: Paragraph, start: int, end: int, size: int, width: float, relax
            ) -> list[Span] | None:
     """A word wider than the line, cut into lines that fit; the last piece keeps its space.
 
-    Each cut is the furthest one that fits: a hyphenation point if any fits, else a grapheme
-    boundary; None when no cut keeps the minimum letters on both sides and still fits.
+    Each cut is the furthest one that fits and leaves a rest that can still be laid out: a
+    hyphenation point if any does, else a grapheme boundary. None when no cut keeps the
+    minimum letters on both sides and still fits.
     """
     preferred, anywhere, visible = _word_breaks(para, start, end, relaxed)
     least = 1 if relaxed else MIN_FRAGMENT
+    core_end = anywhere[-1] + least if anywhere else end  # the word without its spaces
     out: list[Span] = []
     p = start
+
+    def rest_fits(k: int) -> bool:
+        """Can what follows a cut at k still be laid out (whole, or cut again)?"""
+        return core_end - k >= 2 * least or para.line(k, end, size).extent <= width
+
     while para.line(p, end, size).extent > width:
         cut = None
-        for candidates, hyphen in ((preferred, True), (anywhere, visible)):
+        for lookahead, candidates, hyphen in ((True, preferred, True), (True, anywhere, visible),
+                                              (False, anywhere, visible)):
             for k in reversed(candidates):
                 if k - p < least:
                     break
                 suffix = _hyphen(para, para.clusters[k - 1]) if hyphen else ()
                 level = para.levels[k - 1][-1]
-                if para.line(p, k, size, suffix, level).extent <= width:
+                if (para.line(p, k, size, suffix, level).extent <= width
+                        and (not lookahead or rest_fits(k))):
                     cut = (k, suffix, level)
                     break
             if cut:
