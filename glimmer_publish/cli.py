@@ -40,10 +40,11 @@ def cmd_validate(args: argparse.Namespace) -> int:
     from .cards.drawable import undrawable
 
     for entry in journal.entries:  # warnings: what the cards will have to leave out
-        journal.problems.extend(undrawable(entry))
+        journal.warnings.extend(undrawable(entry))
     fmt = args.format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
-    if journal.problems:
-        print(render(journal.problems, fmt))
+    said = journal.problems + journal.warnings  # warnings are shown but never fail the run
+    if said:
+        print(render(said, fmt))
     elif fmt == "json":
         print("[]")
     if fmt != "json":
@@ -55,8 +56,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
                   file=sys.stderr)
         else:
             print(f"{journal.checked} {files} checked, all good", file=sys.stderr)
-    errors = [p for p in journal.problems if p.severity == "error"]
-    return EXIT_PROBLEMS if errors else EXIT_OK
+        if journal.warnings:
+            n = len(journal.warnings)
+            print(f"{n} warning{'s' if n != 1 else ''} worth a look", file=sys.stderr)
+    return EXIT_PROBLEMS if journal.problems else EXIT_OK
 
 
 def cmd_new(args: argparse.Namespace) -> int:
@@ -94,7 +97,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--tags", help="comma-separated, e.g. light,home")
     p.add_argument("--where", help="where it happened")
     p.add_argument("--felt", help="where or how you felt it in your body")
-    p.add_argument("--body", help="a sentence or two (default: a gentle prompt to fill in)")
+    p.add_argument("--body",
+                   help="a sentence or two (default: a prompt to replace before publishing)")
     p.set_defaults(func=cmd_new)
 
     for name, module in (("build", "build"), ("serve", "build"), ("cards", "cards.command")):

@@ -15,7 +15,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -69,6 +69,17 @@ tags: [light, home]
 ---
 What you noticed, in a sentence or two.
 """
+# What `glimmer new` writes where the writer's words go. Left unedited it would be
+# published as if the writer had said it, so the loader refuses it (see _examples).
+NEW_ENTRY_PROMPT = "What did you notice? Where did you feel it? A sentence or two is plenty."
+EXAMPLE_TEXTS = (NEW_ENTRY_PROMPT, "What you noticed, in a sentence or two.")
+UNEDITED = "this is still the example text from `glimmer new`"
+
+# A date without a time is a calendar day, not an instant. It is published at 10:00 UTC,
+# the one hour at which that day is the same day from UTC-10 (Hawaii) to UTC+13:59 (New
+# Zealand's summer, Tonga, Samoa): at midnight in the site's zone, readers west of it saw
+# the day before. Only UTC-11, UTC-12 and UTC+14 (a few small islands) see a neighbour day.
+DATE_ONLY_AT = time(10, 0, tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -108,6 +119,12 @@ class Entry:
     spans: Mapping[str, tuple[int, int]] = field(default_factory=dict, compare=False)
 
     @property
+    def date_iso(self) -> str:
+        """The date as written, for `<time datetime>` and metadata: `2026-03-14` for a
+        date-only glimmer (its stored 10:00 UTC is no time the writer gave), else ISO 8601."""
+        return self.date.date().isoformat() if not self.has_time else self.date.isoformat()
+
+    @property
     def url(self) -> str:
         """Site-relative permalink: it depends on the file name only, never on the title."""
         return f"glimmers/{self.slug}/"
@@ -124,16 +141,18 @@ class Entry:
 
 @dataclass
 class Journal:
-    """What the loader returns: entries safe to publish, and every problem found."""
+    """What the loader returns: entries safe to publish, every problem found (errors, which
+    stop publishing) and warnings (worth a look; `glimmer validate` shows them, exit 0)."""
 
     entries: list[Entry]
     problems: list[Problem]
     checked: int = 0
     hidden: int = 0
+    warnings: list[Problem] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
-        return not any(p.severity == "error" for p in self.problems)
+        return not self.problems
 
 
 # ---------------------------------------------------------------- discovery
@@ -170,16 +189,19 @@ def load_journal(
     """Load and validate entries; only publishable ones come back in `entries`."""
     files = list(paths) if paths is not None else find_entry_files(settings.entries_dir)
     problems: list[Problem] = []
+    warnings: list[Problem] = []
     loaded: list[Entry] = []
     for file in files:
         entry, found = load_entry(file, settings)
-        problems.extend(found)
+        for p in found:
+            (warnings if p.severity == "warning" else problems).append(p)
         if entry is not None:
             loaded.append(entry)
     problems.extend(_duplicate_slugs(loaded, settings))
     visible = [e for e in loaded if not e.private and (include_drafts or not e.draft)]
     visible.sort(key=lambda e: (e.date, e.slug), reverse=True)
-    return Journal(visible, problems, checked=len(files), hidden=len(loaded) - len(visible))
+    return Journal(visible, problems, checked=len(files), hidden=len(loaded) - len(visible),
+                   warnings=warnings)
 
 
 def _duplicate_slugs(entries: list[Entry], settings: Settings) -> list[Problem]:
@@ -228,7 +250,7 @@ def load_entry(path: Path, settings: Settings) -> tuple[Entry | None, list[Probl
     if data is None:
         return None, report.problems
     entry = _validate(path, source, data, body, body_line, fm_line, settings, report, raw)
-    return (entry if not report.problems else None), report.problems
+    return (None if report.failed else entry), report.problems
 
 
 class _Report:
@@ -236,10 +258,19 @@ class _Report:
         self.source = source
         self.problems: list[Problem] = []
 
-    def error(self, line: int, col: int, fld: str, message: str, hint: str = "") -> None:
+    def error(self, line: int, col: int, fld: str, message: str, hint: str = "",
+              severity: str = "error") -> None:
         """Record a problem; invisible characters in it are spelled out, never printed."""
         self.problems.append(Problem(self.source, line, col, _visible(fld), _visible(message),
-                                     _visible(hint)))
+                                     _visible(hint), severity))
+
+    def warn(self, line: int, col: int, fld: str, message: str, hint: str = "") -> None:
+        """Something worth a look that does not stop publishing."""
+        self.error(line, col, fld, message, hint, "warning")
+
+    @property
+    def failed(self) -> bool:
+        return any(p.severity == "error" for p in self.problems)
 
 
 def _visible(text: str) -> str:
@@ -604,7 +635,11 @@ def _validate(
     if "updated" in data and data["updated"].value is not None:
         parsed = _date(data["updated"], "updated", settings, report)
         if parsed:
-            updated = parsed[0]
+            updated, updated_has_time = parsed
+            # A calendar day without a time is not before a time on that same day.
+            by_day = not (has_time and updated_has_time)
+            if when and by_day and updated.date() == when.date():
+                updated = max(updated, when)
             if when and updated < when:
                 err(data["updated"].line, data["updated"].col, "updated",
                     "'updated' is before 'date'", "updated is when you last edited the entry")
@@ -641,7 +676,10 @@ def _validate(
         err(1, 1, "slug", f"the file name is {len(slug)} characters; at most {MAX_SLUG_CHARS}",
             "shorten the file name")
 
-    if report.problems:
+    _examples(body, body_line, report)
+    if when is not None:
+        _file_date(path, when, data["date"], report)
+    if report.failed:
         return None
     digest = hashlib.sha256(raw).hexdigest()
     given = {"title": title, "where": where, "felt": felt, "author": author,
@@ -683,7 +721,7 @@ def _date(v: _Value, key: str, settings: Settings, report: _Report):
         return None
     rest = s[m.end():]
     if not rest:
-        return datetime.combine(date(y, mo, d), time(0, 0), settings.tz), False
+        return datetime.combine(date(y, mo, d), DATE_ONLY_AT), False
     try:
         stamp = datetime.fromisoformat(f"{y:04d}-{mo:02d}-{d:02d}" + rest.replace("Z", "+00:00")
                                        .replace("z", "+00:00"))
@@ -716,6 +754,39 @@ def _bool(data: dict[str, _Value], key: str, report: _Report) -> bool:
     hint = "write  " + key + ": true  or  " + key + ": false  (without quotes)"
     report.error(v.line, v.col, key, f"'{key}' should be true or false, not {shown!r}", hint)
     return False
+
+
+def _examples(body: str, body_line: int, report: _Report) -> None:
+    """The example text `glimmer new` writes is not the writer's words: never publish it."""
+    for example in EXAMPLE_TEXTS:
+        found = re.search(r"\s+".join(map(re.escape, example.split())), body, re.IGNORECASE)
+        if found is None:
+            continue
+        line = body_line + body.count("\n", 0, found.start())
+        col = found.start() - body.rfind("\n", 0, found.start())
+        rest = (body[:found.start()] + body[found.end():]).strip()
+        message = UNEDITED if example == NEW_ENTRY_PROMPT else "this is still the example text"
+        report.error(line, col, "body", message,
+                     "delete the example sentence and keep your own words" if rest else
+                     "replace it with what you noticed, in your own words: a sentence or two")
+
+
+_FILE_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?!\d)")
+
+
+def _file_date(path: Path, when: datetime, v: _Value, report: _Report) -> None:
+    """entries/2026/2026-03-14-kettle.md dated 2026-03-15 is probably a slip in one of them."""
+    m = _FILE_DATE.match(path.stem)
+    if m is None:
+        return
+    try:
+        named = date(*(int(g) for g in m.groups()))
+    except ValueError:
+        return
+    if named != when.date():
+        report.warn(v.line, v.col, "date", f"the file name says {named} but 'date' is "
+                    f"{when.date()}", "correct whichever is wrong; the glimmer's address comes "
+                    "from the file name, so renaming a published one changes its address")
 
 
 def _lang(data: dict[str, _Value], report: _Report) -> str | None:

@@ -8,11 +8,10 @@ from pathlib import Path
 
 import yaml
 
-from .entries import find_entry_files, load_entry, slugify
+from .entries import NEW_ENTRY_PROMPT as PROMPT
+from .entries import UNEDITED, find_entry_files, load_entry, slugify
 from .problems import Problem
 from .settings import Settings
-
-PROMPT = "What did you notice? Where did you feel it? A sentence or two is plenty."
 
 
 @dataclass
@@ -69,7 +68,9 @@ def write_new_entry(settings: Settings, title: str, *, tags: list[str], where: s
                 fh.write(text)
         except FileExistsError:
             continue
-        _, problems = load_entry(path, settings)
+        _, found = load_entry(path, settings)
+        # The prompt is there to be replaced: validation refuses it until the writer does.
+        problems = [p for p in found if p.severity == "error" and p.message != UNEDITED]
         if problems:
             path.unlink()
             return NewEntry(None, problems)

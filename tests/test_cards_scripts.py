@@ -148,7 +148,7 @@ def no_fribidi(monkeypatch):
     monkeypatch.setattr(features, "check", lambda name: False if name == "fribidi" else real(name))
 
 
-@pytest.mark.parametrize("command", ["cards", "build"])
+@pytest.mark.parametrize("command", ["cards", "build", "serve"])
 def test_without_fribidi_drawing_commands_stop_with_install_help(journal, capsys, no_fribidi,
                                                                  command):
     _site(journal, "Sun on the kettle")
@@ -197,3 +197,36 @@ def test_the_build_log_names_what_the_cards_leave_out(journal, caplog):
     warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
     assert any("2026-03-14-clay.md:2:14: warning: title: '𒀀' (U+12000" in w for w in warnings)
     assert (journal.root / "site" / "cards" / "2026-03-14-clay" / "og.png").is_file()
+
+
+def test_warnings_point_into_folded_values_bodies_and_felt(journal):
+    journal.write("2026-01-02-a.md", '---\ntitle: "Quoted 𒀁"\ndate: 2026-01-02\nwhere: >\n'
+                  '  folded place\n  with 𒀂\n---\n\nFirst line here.\nA clay 𒀀 tablet.\n',
+                  dedent=False)
+    journal.write("2026-01-03-b.md", "---\ntitle: Plain\ndate: 2026-01-03\n"
+                  "felt: warm 𒀃 chest\n---\n", dedent=False)
+    found = [(p.path, p.line, p.col, p.field, p.message.split("'")[1])
+             for e in load_journal(journal.settings).entries for p in undrawable(e)]
+    assert sorted(found) == [
+        ("entries/2026-01-02-a.md", 2, 16, "title", "𒀁"),
+        ("entries/2026-01-02-a.md", 6, 8, "where", "𒀂"),
+        ("entries/2026-01-02-a.md", 10, 8, "body", "𒀀"),
+        ("entries/2026-01-03-b.md", 4, 12, "felt", "𒀃"),
+    ]
+
+
+def test_a_changed_font_changes_the_fonts_fingerprint(tmp_path, monkeypatch):
+    from fontTools.ttLib import TTFont
+
+    from glimmer_publish.cards import fonts
+
+    for path in fonts.FONT_DIR.iterdir():
+        (tmp_path / path.name).symlink_to(path)
+    monkeypatch.setattr(fonts, "FONT_DIR", tmp_path)
+    before = fonts.fonts_digest.__wrapped__()
+    changed = tmp_path / "NotoSansThaana-Regular.ttf"
+    font = TTFont(changed.resolve())
+    font["head"].fontRevision += 0.001  # a new release of one font
+    changed.unlink()
+    font.save(changed)
+    assert fonts.fonts_digest.__wrapped__() != before

@@ -99,7 +99,7 @@ def test_no_traceback_for_any_bad_case_through_the_real_command(repo):
 
 def test_new_writes_a_valid_entry_with_todays_date(repo, capsys):
     assert main(["new", "Sunlight on the kettle: again", "--tags", "light,Home",
-                 "--where", "Kitchen", "--felt", "Warm hands"]) == 0
+                 "--where", "Kitchen", "--felt", "Warm hands", "--body", "Steam rose."]) == 0
     path = Path(capsys.readouterr().out.strip())
     assert path.parent.parent == repo.entries_dir and path.name.endswith(
         "-sunlight-on-the-kettle-again.md")
@@ -134,7 +134,44 @@ def test_new_avoids_an_address_already_used_in_another_folder(repo, capsys):
 
     today = datetime.now(load_settings(repo.root / "mkdocs.yml").tz)
     repo.entry(f"old/{today:%Y-%m-%d}-birds.md")
-    assert main(["new", "Birds"]) == 0
+    assert main(["new", "Birds", "--body", "Two of them."]) == 0
     path = Path(capsys.readouterr().out.strip())
     assert path.name == f"{today:%Y-%m-%d}-birds-2.md"
     assert main(["validate"]) == 0
+
+
+def test_an_unedited_new_glimmer_is_refused_kindly_until_the_writer_replaces_the_prompt(
+        repo, capsys):
+    assert main(["new", "Birds"]) == 0
+    path = Path(capsys.readouterr().out.strip())
+    source = path.relative_to(repo.root).as_posix()
+    prompt_line = path.read_text(encoding="utf-8").splitlines().index(
+        "What did you notice? Where did you feel it? A sentence or two is plenty.") + 1
+    assert main(["validate"]) == 1
+    said = capsys.readouterr().out
+    assert said.startswith(f"{source}:{prompt_line}:1: error: body: this is still the example "
+                           "text from `glimmer new`\n  hint: replace it with what you noticed")
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("What did you notice?", "Two blackbirds. What did you notice?"),
+                    encoding="utf-8")
+    assert main(["validate"]) == 1
+    assert "hint: delete the example sentence" in capsys.readouterr().out
+    path.write_text(text.split("---\n")[0] + "---\n" + text.split("---\n")[1]
+                    + "---\nTwo blackbirds on the fence.\n", encoding="utf-8")
+    assert main(["validate"]) == 0
+
+
+def test_a_file_name_date_that_disagrees_with_date_is_a_warning_not_a_failure(repo, capsys):
+    repo.entry("2026/2026-03-15-kettle.md", date="2026-03-14 23:30")
+    repo.entry("2026/2026-03-14-same-day.md", date="2026-03-14T23:30:00-09:00")
+    repo.entry("2026/2026-03-20-plain.md", date="2026-03-20")
+    assert main(["validate"]) == 0
+    out = capsys.readouterr()
+    assert out.out == ("entries/2026/2026-03-15-kettle.md:3:7: warning: date: the file name "
+                       "says 2026-03-15 but 'date' is 2026-03-14\n  hint: correct whichever "
+                       "is wrong; the glimmer's address comes from the file name, so renaming "
+                       "a published one changes its address\n")
+    assert "3 files checked, all good" in out.err and "1 warning" in out.err
+    assert main(["validate", "--format", "github"]) == 0
+    assert capsys.readouterr().out.startswith(
+        "::warning file=entries/2026/2026-03-15-kettle.md,line=3,col=7,")

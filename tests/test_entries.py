@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
-from datetime import datetime
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
+
+import pytest
 
 from glimmer_publish.entries import find_entry_files, load_journal, slugify
 
@@ -87,7 +89,8 @@ def test_a_time_without_zone_is_read_in_the_site_timezone(tmp_path):
     assert by["a"].date == datetime(2026, 7, 1, 8, 30, tzinfo=ny)
     assert by["a"].date.utcoffset().total_seconds() == -4 * 3600
     assert by["b"].date == datetime(2026, 7, 1, 8, 30, tzinfo=ZoneInfo("UTC"))
-    assert by["c"].date == datetime(2026, 7, 1, 0, 0, tzinfo=ny) and not by["c"].has_time
+    assert by["c"].date.date().isoformat() == by["c"].date_iso == "2026-07-01"
+    assert not by["c"].has_time and by["a"].date_iso == "2026-07-01T08:30:00-04:00"
     assert by["a"].has_time
 
 
@@ -221,3 +224,50 @@ def test_spans_point_at_the_first_character_of_each_value(journal):
     assert "tags.3" not in entry.spans and "updated" not in entry.spans
     again = pickle.loads(pickle.dumps(entry))
     assert again == entry and again.spans == entry.spans and hash(again) == hash(entry)
+
+
+@pytest.mark.parametrize("site_zone", ["Pacific/Honolulu", "UTC", "Pacific/Auckland"])
+def test_a_date_only_glimmer_shows_its_written_day_to_readers_from_hawaii_to_new_zealand(
+        tmp_path, site_zone):
+    """A reader's app shows the published instant in the reader's zone: for a date-only
+    glimmer that must be the day the writer wrote, west and east of the site alike."""
+    import calendar
+    import json
+    from datetime import timedelta, timezone
+
+    import feedparser
+    from glimmer_testing import TmpJournal
+
+    from glimmer_publish.feeds import build_feeds
+
+    j = TmpJournal(tmp_path, timezone=site_zone)
+    j.entry("2026-11-08-frost.md", date="2026-11-08")
+    j.entry("2026-12-31-fireworks.md", date="2026-12-31")
+    files = build_feeds(load_journal(j.settings).entries, j.settings)
+    readers = [timezone(timedelta(hours=h)) for h in (-10, -5, 0, 5.5, 9, 12, 13)]
+    published = {}
+    for name in ("feed.xml", "atom.xml"):
+        for item in feedparser.parse(files[name]).entries:
+            published.setdefault(item.link, []).append(
+                datetime.fromtimestamp(calendar.timegm(item.published_parsed), UTC))
+    for item in json.loads(files["feed.json"])["items"]:
+        published[item["url"]].append(datetime.fromisoformat(item["date_published"]))
+    days = {link.split("/")[-2][:10]: stamps for link, stamps in published.items()}
+    assert sorted(days) == ["2026-11-08", "2026-12-31"]
+    for written, stamps in days.items():
+        assert len(stamps) == 3
+        for stamp in stamps:
+            assert {stamp.astimezone(zone).date().isoformat() for zone in readers} == {written}
+
+
+def test_updated_on_the_same_day_is_never_before_the_date_whichever_has_a_time(journal):
+    from glimmer_publish.entries import load_entry
+
+    for date, updated in [("2026-03-14", "2026-03-14 08:00"), ("2026-03-14 23:30", "2026-03-14"),
+                          ("2026-03-14", "2026-03-14")]:
+        entry, problems = load_entry(journal.entry("u.md", date=date, updated=updated),
+                                     journal.settings)
+        assert problems == [] and entry.updated >= entry.date, (date, updated)
+    _, problems = load_entry(journal.entry("u.md", date="2026-03-14", updated="2026-03-13 23:00"),
+                             journal.settings)
+    assert [p.message for p in problems] == ["'updated' is before 'date'"]

@@ -121,3 +121,21 @@ def test_an_unquoted_tag_is_kept_as_typed_or_refused_by_its_typed_name(journal, 
     else:
         assert [(p.field, p.message) for p in problems] == [
             ("tags", f"tag '{tag}' should be one short word")]
+
+
+_subtags = st.tuples(
+    st.from_regex(r"[a-z]{2,3}", fullmatch=True),
+    st.one_of(st.none(), st.from_regex(r"[A-Z][a-z]{3}", fullmatch=True)),
+    st.one_of(st.none(), st.from_regex(r"[A-Z]{2}|[0-9]{3}", fullmatch=True)),
+)
+
+
+@FUZZ
+@given(_subtags, st.randoms(use_true_random=False))
+def test_any_casing_of_a_language_tag_comes_back_in_its_usual_case(journal, subtags, rnd):
+    usual = "-".join(part for part in subtags if part)
+    typed = "".join(c.upper() if rnd.random() < 0.5 else c.lower() for c in usual)
+    path = journal.write("lang.md", f"---\ntitle: Sun\ndate: 2026-03-14\nlang: {typed}\n---\n"
+                         "A small moment.\n", dedent=False)
+    entry, problems = load_entry(path, journal.settings)
+    assert problems == [] and entry.lang == usual

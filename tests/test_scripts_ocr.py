@@ -10,7 +10,9 @@ the font that draws it.
 from __future__ import annotations
 
 import difflib
+import html
 import os
+import shutil
 import subprocess
 import unicodedata
 from concurrent.futures import ThreadPoolExecutor
@@ -24,6 +26,7 @@ from glimmer_publish.cards.content import card_text, palette_for
 from glimmer_publish.cards.design import FORMATS, colours_for, draw_card, layout_card
 from glimmer_publish.cards.drawable import undrawable
 from glimmer_publish.cards.fonts import _IGNORABLE, coverage, invisible
+from glimmer_publish.cli import main
 from glimmer_publish.entries import load_journal
 from glimmer_publish.settings import load_settings
 
@@ -144,6 +147,19 @@ def _comparable(text: str) -> str:
 
 def similarity(expected: str, read: str) -> float:
     return difflib.SequenceMatcher(None, _comparable(expected), _comparable(read)).ratio()
+
+
+def test_the_multilingual_journal_builds_with_a_card_for_every_glimmer(tmp_path, capsys):
+    root = tmp_path / "journal"
+    shutil.copytree(JOURNAL, root)
+    (root / "docs").mkdir()
+    assert main(["--config", str(root / "mkdocs.yml"), "build"]) == 0
+    assert "warning" not in capsys.readouterr().err.lower()
+    _, entries = journal()
+    for slug, entry in entries.items():
+        assert (root / "site" / "cards" / entry.slug / "og.png").is_file(), slug
+        page = (root / "site" / "glimmers" / entry.slug / "index.html").read_text("utf-8")
+        assert html.escape(entry.title, quote=False) in page, slug
 
 
 def test_the_journal_has_at_least_25_writing_systems():

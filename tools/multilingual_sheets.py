@@ -1,4 +1,4 @@
-"""Contact sheets of the multilingual test journal, one per card format, for docs/multilingual/.
+"""Contact sheets of the multilingual test journal, one per card format, for the README.
 
 `python tools/multilingual_sheets.py` renders every card of tests/multilingual/ with the real
 code and lays them out in small WebP sheets: a quick way to look at every script at once.
@@ -19,7 +19,7 @@ from glimmer_publish.settings import load_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 JOURNAL = ROOT / "tests" / "multilingual"
-OUT = ROOT / "docs" / "multilingual"
+OUT = ROOT / ".github" / "readme" / "multilingual"  # not docs/: the sample site publishes that
 PER_ROW = {"og": 5, "square": 7, "portrait": 7, "story": 10}
 HEIGHT = {"og": 180, "square": 240, "portrait": 280, "story": 360}
 

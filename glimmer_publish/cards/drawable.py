@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import unicodedata
 
+from .. import markup
 from ..entries import Entry
 from ..problems import Problem
 from .content import card_excerpt
@@ -22,40 +23,48 @@ def _name(ch: str) -> str:
     return f"U+{ord(ch):04X} {name}" if name else f"U+{ord(ch):04X}"
 
 
-def _where(entry: Entry, field: str, value: str, offset: int) -> tuple[int, int]:
-    """(line, col) of the character at `offset` of a field's value, from the loader's spans."""
-    if field == "body":
-        line, _ = entry.spans.get("body", (entry.body_line, 1))
-        before = entry.body[:offset]
-        return line + before.count("\n"), offset - (before.rfind("\n") + 1) + 1
-    line, col = entry.spans.get(field, (1, 1))
-    if "\n" in value:  # a folded or block value: its start is the best we know
-        return line, col
-    return line, col + offset
+def _where(entry: Entry, field: str, ch: str, lines: list[str]) -> tuple[int, int]:
+    """(line, col) of the first `ch` at or after where the field's value starts.
+
+    The loader's span says where the value starts; the character is then found in the file's
+    text, so quoted, folded and multi-line values point at the right place too. The file is
+    read only when a card lacks a character, and the span alone is the answer if it is gone.
+    """
+    line, col = entry.spans.get(field, (entry.body_line, 1))
+    for i in range(line - 1, len(lines)):
+        found = lines[i].find(ch, col - 1 if i == line - 1 else 0)
+        if found >= 0:
+            return i + 1, found + 1
+    return line, col
 
 
-def _card_texts(entry: Entry) -> list[tuple[str, str, str, str]]:
-    """(field, value as written, text on the card, chain kind) for each entry text a card shows."""
-    out = [("title", entry.title, entry.title, "title")]
+def _card_texts(entry: Entry) -> list[tuple[str, str, str]]:
+    """(field, text on the card, chain kind) for each piece of entry text a card shows."""
+    out = [("title", entry.title, "title")]
     if entry.where:
-        out.append(("where", entry.where, entry.where, "text"))
-    excerpt = card_excerpt(entry)
+        out.append(("where", entry.where, "text"))
     if entry.card.excerpt:
-        out.append(("card.excerpt", entry.card.excerpt, excerpt, "text"))
-    elif entry.excerpt:
-        out.append(("body", entry.body, excerpt, "text"))
+        out.append(("card.excerpt", entry.card.excerpt, "text"))
+    elif markup.excerpt(entry.body_text):
+        out.append(("body", card_excerpt(entry), "text"))
     elif entry.felt:
-        out.append(("felt", entry.felt, excerpt, "text"))
+        out.append(("felt", entry.felt, "text"))
     return out
 
 
 def undrawable(entry: Entry) -> list[Problem]:
     """A warning for each character (once per field) the entry's cards cannot draw."""
     problems = []
-    for field, value, shown, kind in _card_texts(entry):
+    lines: list[str] | None = None
+    for field, shown, kind in _card_texts(entry):
         _, missing = resolve(shown, chain(kind, entry.lang, shown))
         for ch in dict.fromkeys(missing):
-            line, col = _where(entry, field, value, max(value.find(ch), 0))
+            if lines is None:
+                try:
+                    lines = entry.path.read_text("utf-8", errors="replace").splitlines()
+                except OSError:
+                    lines = []
+            line, col = _where(entry, field, ch, lines)
             problems.append(Problem(
                 entry.source, line, col, field,
                 f"'{ch}' ({_name(ch)}) cannot be drawn on the cards", HINT, "warning"))

@@ -85,6 +85,8 @@ class GlimmerPlugin(BasePlugin[GlimmerConfig]):
             raise PluginError(
                 "the journal has problems; nothing was published:\n"
                 + render(journal.problems, "text"))
+        for problem in journal.warnings:
+            log.warning(problem.text())
         self.journal = journal
 
     def on_serve(self, server, *, config: MkDocsConfig, builder):
