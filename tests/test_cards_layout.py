@@ -243,3 +243,13 @@ def test_any_mixed_direction_line_matches_the_reference_bidi_order(words):
         next((unicodedata.bidirectional(c) in ("R", "AL") for c in text
               if unicodedata.bidirectional(c) in ("L", "R", "AL")), False)]
     assert _visual(line) == get_display(text, base_dir=base), text
+
+
+@pytest.mark.parametrize("fmt", ["square", "portrait", "story"])
+def test_a_devanagari_title_is_balanced_without_a_lonely_last_word(fmt):
+    # Its matras and vowel signs push wrapped lines apart; balancing must still happen.
+    layout = layout_card(CardText("सुबह की धूप खिड़की पर", "Written in Hindi.", "9 May 2026",
+                                  "Glimmers", "hi", "en"), FORMATS[fmt])
+    title = next(p.block for p in layout.blocks if p.kind == "title")
+    lines = title.text.split("\n")
+    assert len(lines) == 2 and all(len(line.split()) >= 2 for line in lines), lines

@@ -498,12 +498,13 @@ def _ellipsize(para: Paragraph, size: int, width: float, height: float, max_line
                   truncated=True)
 
 
-def _balanced(para: Paragraph, block: Block, width: float, break_words: bool,
+def _balanced(para: Paragraph, block: Block, width: float, height: float, break_words: bool,
               widths: list[tuple[float, float]]) -> Block:
     """The same lines count in the narrowest width that keeps it: no lonely last word.
 
     The width is searched on word-width sums; the result is wrapped exactly and kept only if
-    it still has the same number of lines and is no taller than the unbalanced block.
+    it still has the same number of lines and fits the height (lines of tall scripts may sit
+    further apart once rewrapped).
     """
     count = len(block.lines)
     if count < 2 or break_words:
@@ -525,7 +526,7 @@ def _balanced(para: Paragraph, block: Block, width: float, break_words: bool,
         lines = _wrap(para, block.size, narrow, break_words, count)
         if lines is not None and len(lines) == count:
             candidate = _block(para, lines, block.size, block.gap)
-            if candidate.height <= block.height:
+            if candidate.height <= height:
                 return candidate
     return block
 
@@ -579,5 +580,5 @@ def fit(text: str, chain: tuple[Face, ...], width: float, height: float, *,
             if found is not None:
                 best = found
                 break
-        return _balanced(para, best, width, break_words, widths)
+        return _balanced(para, best, width, height, break_words, widths)
     return _ellipsize(para, min_size, width, height, max_lines, round(min_size * leading))
