@@ -489,7 +489,7 @@ def _ellipsize(para: Paragraph, size: int, width: float, height: float, max_line
     def fits(end: int) -> bool:
         return para.line(start, end, size, dots, level).extent <= width
 
-    n = len(cs)
+    n = lines[-1][1]  # the wrapped lines end here: the rest would never show
     fits_at = max((i for i in range(start, n) if cs[i].text == " " and fits(i)), default=start)
     end = fits_at if fits_at - start > (n - start) // 3 else n  # cut after a whole word
     while end > start and (cs[end - 1].text == " " or not fits(end)):
