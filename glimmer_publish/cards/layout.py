@@ -361,13 +361,13 @@ def _word_breaks(para: Paragraph, start: int, end: int, relaxed: bool
     return preferred, list(allowed), visible
 
 
-def _split(para: Paragraph, start: int, end: int, size: int, width: float, relaxed: bool
-           ) -> list[Span] | None:
+def _split(para: Paragraph, start: int, end: int, size: int, width: float, relaxed: bool,
+           limit: int = 1000) -> list[Span] | None:
     """A word wider than the line, cut into lines that fit; the last piece keeps its space.
 
     Each cut is the furthest one that fits and leaves a rest that can still be laid out: a
     hyphenation point if any does, else a grapheme boundary. None when no cut keeps the
-    minimum letters on both sides and still fits.
+    minimum letters on both sides and still fits. Stops after `limit` cut lines.
     """
     preferred, anywhere, visible = _word_breaks(para, start, end, relaxed)
     least = 1 if relaxed else MIN_FRAGMENT
@@ -379,19 +379,40 @@ def _split(para: Paragraph, start: int, end: int, size: int, width: float, relax
         """Can what follows a cut at k still be laid out (whole, or cut again)?"""
         return core_end - k >= 2 * least or para.line(k, end, size).extent <= width
 
-    while para.line(p, end, size).extent > width:
+    def fitting(candidates: list[int], hyphen: bool, lookahead: bool):
+        """The furthest candidate cut after p whose line fits (widths grow with the cut,
+        so a binary search finds it), stepping back while the rest could not be laid out."""
+        suffix_at = {}
+
+        def fits(k: int) -> bool:
+            suffix = _hyphen(para, para.clusters[k - 1]) if hyphen else ()
+            level = para.levels[k - 1][-1]
+            suffix_at[k] = (suffix, level)
+            return para.line(p, k, size, suffix, level).extent <= width
+
+        usable = candidates[bisect_left(candidates, p + least):]
+        lo, hi = 0, len(usable) - 1
+        best = -1
+        while lo <= hi:
+            mid = (lo + hi) // 2
+            if fits(usable[mid]):
+                best, lo = mid, mid + 1
+            else:
+                hi = mid - 1
+        while best >= 0 and lookahead and not rest_fits(usable[best]):
+            best -= 1
+        if best < 0:
+            return None
+        k = usable[best]
+        if k not in suffix_at:
+            fits(k)
+        return (k, *suffix_at[k])
+
+    while len(out) <= limit and para.line(p, end, size).extent > width:
         cut = None
         for lookahead, candidates, hyphen in ((True, preferred, True), (True, anywhere, visible),
                                               (False, anywhere, visible)):
-            for k in reversed(candidates):
-                if k - p < least:
-                    break
-                suffix = _hyphen(para, para.clusters[k - 1]) if hyphen else ()
-                level = para.levels[k - 1][-1]
-                if (para.line(p, k, size, suffix, level).extent <= width
-                        and (not lookahead or rest_fits(k))):
-                    cut = (k, suffix, level)
-                    break
+            cut = fitting(candidates, hyphen, lookahead)
             if cut:
                 break
         if cut is None:
@@ -426,7 +447,7 @@ def _wrap(para: Paragraph, size: int, width: float, break_words: bool, limit: in
             continue
         if not break_words:
             return None
-        pieces = _split(para, a, b, size, width, relaxed)
+        pieces = _split(para, a, b, size, width, relaxed, limit - len(lines))
         if pieces is None:
             return None
         lines.extend(pieces[:-1])
@@ -489,7 +510,7 @@ def _ellipsize(para: Paragraph, size: int, width: float, height: float, max_line
     def fits(end: int) -> bool:
         return para.line(start, end, size, dots, level).extent <= width
 
-    n = lines[-1][1]  # the wrapped lines end here: the rest would never show
+    n = lines[min(keep, len(lines) - 1)][1]  # the line after the last kept one ends here
     fits_at = max((i for i in range(start, n) if cs[i].text == " " and fits(i)), default=start)
     end = fits_at if fits_at - start > (n - start) // 3 else n  # cut after a whole word
     while end > start and (cs[end - 1].text == " " or not fits(end)):
