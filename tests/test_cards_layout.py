@@ -253,3 +253,13 @@ def test_a_devanagari_title_is_balanced_without_a_lonely_last_word(fmt):
     title = next(p.block for p in layout.blocks if p.kind == "title")
     lines = title.text.split("\n")
     assert len(lines) == 2 and all(len(line.split()) >= 2 for line in lines), lines
+
+
+def test_an_overlong_thai_excerpt_ends_after_a_whole_word_with_an_ellipsis():
+    text = SPACELESS["th"] * 12
+    block = fit(text, TITLE, 888, 300, max_size=36, min_size=28, max_lines=4, leading=1.45,
+                lang="th")
+    assert block.truncated and block.text.endswith("…")
+    shown = block.text.replace("\n", "").removesuffix("…")
+    assert text.startswith(shown)
+    assert len(shown) in {end for _, end in LineBreaker(text, "th").segments()}

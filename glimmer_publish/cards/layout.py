@@ -511,8 +511,10 @@ def _ellipsize(para: Paragraph, size: int, width: float, height: float, max_line
         return para.line(start, end, size, dots, level).extent <= width
 
     n = lines[min(keep, len(lines) - 1)][1]  # the line after the last kept one ends here
-    fits_at = max((i for i in range(start, n) if cs[i].text == " " and fits(i)), default=start)
-    end = fits_at if fits_at - start > (n - start) // 3 else n  # cut after a whole word
+    # Cut after a whole word (where a line may break: Thai words too) when that keeps most
+    # of the line; otherwise as late as fits.
+    fits_at = max((b for _, b in para.tokens if start < b <= n and fits(b)), default=start)
+    end = fits_at if fits_at - start > (n - start) // 3 else n
     while end > start and (cs[end - 1].text == " " or not fits(end)):
         end -= 1
     return _block(para, [*lines[: keep - 1], (start, end, dots, level)], size, gap,
