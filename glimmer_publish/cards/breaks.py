@@ -60,9 +60,11 @@ def _hyphenator(lang: str | None, left: int, right: int) -> pyphen.Pyphen | None
     return pyphen.Pyphen(lang=found, left=left, right=right) if found else None
 
 
+@lru_cache(maxsize=64)
 def hyphenates(lang: str | None) -> bool:
-    """Does pyphen have a dictionary for this language?"""
-    return _hyphenator(lang, 2, 2) is not None
+    """Does pyphen have a dictionary for this language? (Without loading it: that takes a
+    good part of a second, paid only when a word really has to be cut.)"""
+    return bool(lang) and pyphen.language_fallback(lang.replace("-", "_")) is not None
 
 
 @lru_cache(maxsize=4096)
