@@ -15,7 +15,7 @@ from __future__ import annotations
 import unicodedata
 from bisect import bisect_left
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from itertools import pairwise
 
 from babel import Locale, UnknownLocaleError
@@ -137,7 +137,7 @@ class Block:
     gap: int  # baseline to baseline
     truncated: bool = False
 
-    @property
+    @cached_property
     def baselines(self) -> list[float]:
         """Evenly spaced, except where tall scripts (Myanmar, Tibetan, stacked marks) would
         make one line's ink touch the next: there the lines move apart."""
