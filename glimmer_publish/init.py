@@ -49,6 +49,11 @@ FILES = {
     ".gitignore": "gitignore",
     "README.md": "README.md",
 }
+# A private journal also builds in its private repository and pushes only the built site to
+# a public one: a free plan cannot serve GitHub Pages from a private repository.
+PRIVATE_FILES = {
+    ".github/workflows/publish-to-public-repo.yml": "publish-to-public-repo.yml",
+}
 PINS = ("requirements.in", "requirements.txt")
 
 VISIBILITY = {
@@ -56,9 +61,7 @@ VISIBILITY = {
           "drafts and\n`private: true` glimmers too, can be read on GitHub. Keep what is "
           "only yours out of it.",
     False: "This journal is meant for a **private** repository, so drafts and `private: true`"
-           "\nglimmers stay between you and GitHub. Publishing a private repository with Pages "
-           "needs a\nplan that allows it; otherwise deploy the built site to a public "
-           "repository.",
+           "\nglimmers stay between you and GitHub; only the built site is public.",
 }
 
 
@@ -211,6 +214,8 @@ def values_for(answers: Answers, now: datetime) -> dict[str, str]:
         "handle_yaml": _yaml(answers.handle),
         "now": now.strftime("%Y-%m-%d %H:%M"),
         "visibility": VISIBILITY[answers.public],
+        "publish_steps": starter("publish-public.md" if answers.public
+                                 else "publish-private.md").rstrip("\n"),
     }
 
 
@@ -220,7 +225,7 @@ def journal_files(answers: Answers, now: datetime, glimmer_hashes: list[str],
     values = values_for(answers, now)
     files = {
         target.format(year=f"{now:%Y}", day=f"{now:%Y-%m-%d}"): fill(starter(name), values)
-        for target, name in FILES.items()
+        for target, name in {**FILES, **({} if answers.public else PRIVATE_FILES)}.items()
     }
     files.update(pin_files(version, glimmer_hashes))
     return files

@@ -1,6 +1,7 @@
 """This repository's sample journal is the demo: built exactly like a journal `glimmer init` makes.
 
-Its mkdocs.yml and publish workflow are the starter files with the demo's answers; the only
+Its mkdocs.yml and both publish workflows (publish.yml, and publish-to-public-repo.yml that
+`glimmer init --private` writes) are the starter files with the demo's answers; the only
 differences allowed are listed here, each with its reason, so the two cannot drift apart
 without this file saying so. The tool's own tests workflow stays here and never reaches a
 journal.
@@ -8,6 +9,7 @@ journal.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
@@ -75,12 +77,23 @@ def test_the_demo_publish_workflow_is_the_journal_one_installing_this_checkout()
     assert actual == expected
 
 
+def test_the_private_source_workflow_is_the_journal_one_installing_this_checkout():
+    """The same install and card-cache differences as publish.yml, and nothing else."""
+    expected = apply(starter("publish-to-public-repo.yml"), WORKFLOW_DIFFERENCES)
+    actual = (REPO / ".github" / "workflows" / "publish-to-public-repo.yml").read_text(
+        encoding="utf-8")
+    assert actual == expected
+
+
 def test_the_tests_workflow_is_never_written_into_a_journal():
     files = journal_files(DEMO, datetime(2026, 11, 28), [])
     assert ".github/workflows/tests.yml" not in files and ".github/workflows/tests.yml" not in FILES
     workflows = [name for name in files if name.startswith(".github/workflows/")]
     assert workflows == [".github/workflows/publish.yml"]
-    for text in files.values():
+    private = journal_files(replace(DEMO, public=False), datetime(2026, 11, 28), [])
+    assert sorted(n for n in private if n.startswith(".github/workflows/")) == [
+        ".github/workflows/publish-to-public-repo.yml", ".github/workflows/publish.yml"]
+    for text in [*files.values(), *private.values()]:
         assert "pytest" not in text and "tests/run.sh" not in text
     tests_yml = yaml.safe_load((REPO / ".github" / "workflows" / "tests.yml").read_text())
     assert tests_yml["name"] == "Tests"

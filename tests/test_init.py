@@ -1,9 +1,10 @@
 """`glimmer init` and `glimmer upgrade` as a new writer meets them.
 
 `tests/init/golden/` is today's `glimmer init` output for fixed answers, with the parts that
-change every run (journal id, today's date, hashes) replaced by stand-ins; regenerate it after
-an intended change with `GLIMMER_REGOLD=1 .venv/bin/pytest tests/test_init.py` and read the
-diff. `tests/init/frozen-0.2.0/` is the same output frozen when 0.2.0 was made and never
+change every run (journal id, today's date, hashes) replaced by stand-ins;
+`tests/init/golden-private/` holds only the files a `--private` journal has differently. Regenerate
+both after an intended change with `GLIMMER_REGOLD=1 .venv/bin/pytest tests/test_init.py` and read
+the diff. `tests/init/frozen-0.2.0/` is the same output frozen when 0.2.0 was made and never
 regenerated: the tool must keep building it, as journals made then will keep existing.
 """
 
@@ -31,6 +32,7 @@ from glimmer_publish.settings import load_settings, read_mkdocs_yml
 
 HERE = Path(__file__).resolve().parent
 GOLDEN = HERE / "init" / "golden"
+GOLDEN_PRIVATE = HERE / "init" / "golden-private"
 FROZEN = HERE / "init" / "frozen-0.2.0"
 ANSWERS = ["--name", "Small: Glimmers", "--author", "Ana Lima",
            "--url", "https://ana.github.io/journal", "--timezone", "Europe/Berlin",
@@ -38,6 +40,7 @@ ANSWERS = ["--name", "Small: Glimmers", "--author", "Ana Lima",
 EXPECTED = {"mkdocs.yml", "docs/about.md", ".github/workflows/publish.yml",
             ".github/dependabot.yml", ".pre-commit-config.yaml", ".gitignore", "README.md",
             "requirements.in", "requirements.txt"}
+PRIVATE_WORKFLOW = ".github/workflows/publish-to-public-repo.yml"
 HASH_LINE = re.compile(r"--hash=sha256:[0-9a-f]{64}")
 
 
@@ -75,16 +78,33 @@ def normalised(files: dict[str, str]) -> dict[str, str]:
     return out
 
 
+def regold(folder: Path, files: dict[str, str]) -> None:
+    if os.environ.get("GLIMMER_REGOLD"):
+        shutil.rmtree(folder, ignore_errors=True)
+        for rel, text in files.items():
+            (folder / rel).parent.mkdir(parents=True, exist_ok=True)
+            (folder / rel).write_text(text, encoding="utf-8", newline="\n")
+
+
 def test_init_writes_the_golden_journal(tmp_path, dist, capsys):
     code, root = init(tmp_path, dist, *ANSWERS)
     assert code == 0, capsys.readouterr().err
     got = normalised(tree(root))
-    if os.environ.get("GLIMMER_REGOLD"):
-        shutil.rmtree(GOLDEN, ignore_errors=True)
-        for rel, text in got.items():
-            (GOLDEN / rel).parent.mkdir(parents=True, exist_ok=True)
-            (GOLDEN / rel).write_text(text, encoding="utf-8", newline="\n")
+    regold(GOLDEN, got)
     assert got == tree(GOLDEN)
+
+
+def test_init_private_writes_the_golden_private_journal(tmp_path, dist, capsys):
+    """Only the differing files are kept: the README's steps and the second workflow."""
+    code, root = init(tmp_path, dist, *ANSWERS, "--private")
+    assert code == 0, capsys.readouterr().err
+    got = normalised(tree(root))
+    public = tree(GOLDEN)
+    differing = {rel: text for rel, text in got.items() if public.get(rel) != text}
+    regold(GOLDEN_PRIVATE, differing)
+    assert set(public) - set(got) == set(), "a private journal has every file a public one has"
+    assert set(differing) == {"README.md", PRIVATE_WORKFLOW}
+    assert differing == tree(GOLDEN_PRIVATE)
 
 
 def test_init_output_is_a_small_complete_journal(tmp_path, dist, capsys):
@@ -182,6 +202,37 @@ def test_a_private_journal_is_told_what_private_means(tmp_path, dist):
     assert code == 0
     readme = (root / "README.md").read_text()
     assert "**private** repository" in readme and "**public**" not in readme
+    assert "Source: GitHub Actions" not in readme  # Pages serves the public repository instead
+    for step in ("Add deploy key", "Allow write access", "`public-site`",
+                 "`PUBLIC_SITE_DEPLOY_KEY`", "`PUBLIC_SITE_REPOSITORY`", "ssh-keygen"):
+        assert step in readme, step
+
+
+def test_a_private_journal_gets_the_public_site_workflow_installed_by_hash(tmp_path, dist):
+    """A free plan cannot serve Pages from a private repository: this workflow is the way."""
+    code, root = init(tmp_path, dist, "--private")
+    assert code == 0
+    files = tree(root)
+    (entry,) = [p for p in files if p.startswith("entries/")]
+    assert set(files) == EXPECTED | {entry, PRIVATE_WORKFLOW}
+    size = sum(len(t.encode()) for t in files.values())
+    assert size < 100_000, f"a new private journal is {size:,} bytes"
+
+    workflow = yaml.safe_load((root / PRIVATE_WORKFLOW).read_text())
+    build, deploy = workflow["jobs"]["build"], workflow["jobs"]["deploy"]
+    assert build["if"] == "vars.PUBLIC_SITE_REPOSITORY != ''"
+    assert deploy["environment"]["name"] == "public-site"
+    steps = {s.get("name"): s for s in build["steps"]}
+    runs = [s.get("run", "") for s in build["steps"]]
+    assert "python -m pip install --require-hashes -r requirements.txt" in runs
+    assert not any("-e ." in r or "pip install ." in r or "pip install glimmer" in r
+                   for r in runs)
+    assert steps["Set up Python"]["with"]["cache-dependency-path"] == "requirements.txt"
+    key = steps["Restore rendered cards"]["with"]["key"]
+    assert "'requirements.txt'" in key and "glimmer_publish/" not in key
+    push = next(s for s in deploy["steps"] if s.get("name") == "Push the site")
+    assert push["env"]["DEPLOY_KEY"] == "${{ secrets.PUBLIC_SITE_DEPLOY_KEY }}"
+    assert PRIVATE_WORKFLOW not in tree(init(tmp_path / "public", dist)[1])
 
 
 def test_questions_are_asked_again_until_the_answer_works(tmp_path, capsys):

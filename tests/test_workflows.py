@@ -267,11 +267,18 @@ def test_tests_workflow_runs_on_linux_macos_and_windows():
     assert "--ignore=tests/browser" in pytest_run
 
 
-def test_the_workflow_glimmer_init_writes_passes_every_linter(tmp_path, linters_ready):
-    """Journals get their publish workflow from `glimmer init`: it must lint as clean as ours."""
+@pytest.mark.parametrize(("flag", "written"), [
+    ("--public", ["publish.yml"]),
+    ("--private", ["publish-to-public-repo.yml", "publish.yml"]),
+])
+def test_the_workflow_glimmer_init_writes_passes_every_linter(tmp_path, linters_ready, flag,
+                                                              written):
+    """Journals get their workflows from `glimmer init`: they must lint as clean as ours."""
     from glimmer_publish.cli import main
 
     root = tmp_path / "journal"
-    assert main(["init", str(root), "--yes", "--hashes-from", str(tmp_path)]) == 0
-    findings = lint.all_findings([root / ".github" / "workflows" / "publish.yml"])
+    assert main(["init", str(root), "--yes", flag, "--hashes-from", str(tmp_path)]) == 0
+    paths = sorted((root / ".github" / "workflows").glob("*.yml"))
+    assert [p.name for p in paths] == written
+    findings = lint.all_findings(paths)
     assert findings == [], "\n".join(map(str, findings))

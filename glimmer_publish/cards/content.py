@@ -35,7 +35,7 @@ def card_label(settings: Settings) -> str:
 def card_text(entry: Entry, settings: Settings) -> CardText:
     footer = card_date(entry, settings) + (f"  ·  {entry.where}" if entry.where else "")
     return CardText(entry.title, card_excerpt(entry), footer, card_label(settings),
-                    entry.lang or settings.language)
+                    entry.lang, settings.language)
 
 
 def palette_for(entry: Entry) -> Palette:

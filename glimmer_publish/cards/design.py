@@ -47,7 +47,13 @@ class CardText:
     excerpt: str
     footer: str  # date · where
     label: str  # site name or handle
-    lang: str | None = None  # BCP 47: picks the regional forms of Han characters
+    lang: str | None = None  # the entry's own language (BCP 47): direction, breaks, hyphens
+    site_lang: str | None = None  # the site's language, for everything else
+
+    @property
+    def forms(self) -> str | None:
+        """The language whose regional Han forms the fonts draw."""
+        return self.lang or self.site_lang
 
 
 @dataclass(frozen=True)
@@ -85,17 +91,18 @@ def layout_card(text: CardText, fmt: Format) -> CardLayout:
     width = right - left
     size = fmt.label
     radius = size * 0.5
-    label = fit(text.label, chain("label", text.lang, text.label), width - 3 * radius,
-                size * 1.6, max_size=size,
-                min_size=round(size * 0.75), max_lines=1, leading=1.2)
+    label = fit(text.label, chain("label", text.forms, text.label), width - 3 * radius,
+                size * 1.6, max_size=size, min_size=round(size * 0.75), max_lines=1,
+                leading=1.2, default_lang=text.site_lang)
     row = 2 * radius + radius + label.width
     row_left = left + (width - row) / 2
     label_box = (row_left + 3 * radius, fmt.pad_y, row_left + row, fmt.pad_y + label.height)
     motif_y = fmt.pad_y + (label.baselines[0] - size * 0.36 if label.lines else radius)
     motif = (row_left + radius, motif_y, radius)
 
-    footer = fit(text.footer, chain("text", text.lang, text.footer), width, size * 3, max_size=size,
-                 min_size=round(size * 0.75), max_lines=2, leading=1.3)
+    footer = fit(text.footer, chain("text", text.forms, text.footer), width, size * 3,
+                 max_size=size, min_size=round(size * 0.75), max_lines=2, leading=1.3,
+                 default_lang=text.site_lang)
     footer_top = fmt.height - fmt.pad_y - footer.height
     top = label_box[3] + size * 1.4
     bottom = footer_top - size * 1.4
@@ -103,15 +110,17 @@ def layout_card(text: CardText, fmt: Format) -> CardLayout:
 
     t_max, t_min, t_lines = fmt.title
     share = 0.66 if text.excerpt else 1.0
-    title = fit(text.title, chain("title", text.lang, text.title), width, region * share,
-                max_size=t_max, min_size=t_min, max_lines=t_lines, leading=1.12)
+    title = fit(text.title, chain("title", text.forms, text.title), width, region * share,
+                max_size=t_max, min_size=t_min, max_lines=t_lines, leading=1.12,
+                lang=text.lang, default_lang=text.site_lang)
     rule_gap = max(24.0, title.size * 0.42)
     x_max, x_min, x_lines = fmt.text
     excerpt = None
     room = region - title.height - 2 * rule_gap
     if text.excerpt and room >= x_min * 1.5:
-        excerpt = fit(text.excerpt, chain("text", text.lang, text.excerpt), width, room,
-                      max_size=x_max, min_size=x_min, max_lines=x_lines, leading=1.45)
+        excerpt = fit(text.excerpt, chain("text", text.forms, text.excerpt), width, room,
+                      max_size=x_max, min_size=x_min, max_lines=x_lines, leading=1.45,
+                      lang=text.lang, default_lang=text.site_lang)
         if not excerpt.lines:
             excerpt = None
     stack = title.height + (2 * rule_gap + excerpt.height if excerpt else 0)

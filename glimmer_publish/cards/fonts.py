@@ -20,6 +20,8 @@ from pathlib import Path
 from fontTools.ttLib import TTFont
 from PIL import ImageFont
 
+from .breaks import graphemes
+
 FONT_DIR = Path(__file__).resolve().parent.parent / "fonts"
 EMOJI_SIZE = 109  # the only size Noto Color Emoji's bitmaps load at
 EMOJI_SCALE = 1.0 / 128  # one em of emoji bitmap is 128 px tall: scale to the text size
@@ -164,28 +166,10 @@ def _is_regional(cp: int) -> bool:
     return 0x1F1E6 <= cp <= 0x1F1FF
 
 
-def _extends(cluster: str, ch: str) -> bool:
-    """Does `ch` belong to the cluster before it (mark, joiner, modifier, second flag half)?"""
-    cp = ord(ch)
-    prev = ord(cluster[-1])
-    if prev == ZWJ or cp in _IGNORABLE or 0x1F3FB <= cp <= 0x1F3FF or 0xE0020 <= cp <= 0xE007F:
-        return True
-    if unicodedata.category(ch) in ("Mn", "Mc", "Me"):
-        return True
-    if _is_regional(cp):
-        return sum(_is_regional(ord(c)) for c in cluster) % 2 == 1 and _is_regional(prev)
-    return False
-
-
 def clusters(text: str) -> list[str]:
-    """Text cut where a font may change: never inside a character's marks or an emoji."""
-    out: list[str] = []
-    for ch in text:
-        if out and _extends(out[-1], ch):
-            out[-1] += ch
-        else:
-            out.append(ch)
-    return out
+    """Text cut where a font may change: extended grapheme clusters (UAX #29, by ICU), so a
+    character keeps its marks and an emoji sequence or flag stays whole."""
+    return list(graphemes(text))
 
 
 def _wants_emoji(cluster: str) -> bool:

@@ -2,40 +2,63 @@
 
 Everything here is pure measurement, so the no-clipping guarantee can be tested on many
 random titles quickly, without rendering a single card.
+
+The standards do the text work: lines break where UAX #14 allows (with dictionary word breaks
+for Thai, Lao, Khmer and Myanmar, and CJK kinsoku), a word wider than a line is hyphenated
+(or cut between grapheme clusters) with at least MIN_FRAGMENT letters on each side, and each
+line's runs are put in visual order by the Unicode Bidirectional Algorithm, per line, after
+breaking. raqm then shapes every run in logical order with its own direction.
 """
 
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass
-from functools import lru_cache
+from bisect import bisect_left
+from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
+from itertools import pairwise
 
-from .fonts import EMOJI_SCALE, Cluster, Face, assign, load
+from babel import Locale, UnknownLocaleError
+
+from . import bidi, breaks
+from .breaks import graphemes, hyphen_points, hyphenates, line_breaks
+from .fonts import EMOJI_SCALE, Cluster, Face, assign, invisible, load, pick_face
 
 ELLIPSIS = "…"
+HYPHEN = "-"
+MIN_FRAGMENT = 3  # letters kept on each side of a break inside a word: never a lone letter
 # Sizes are searched with words measured once at this size and scaled (advance widths grow in
 # proportion to the size, to within a pixel); only the chosen size is then shaped exactly.
 REF = 64
-# Kinsoku: CJK characters that may not start a line, and ones that may not end it.
-_NO_START = set("、。，．・：；？！ー」』）］｝〕〉》】〙〗〟’”ゝゞヽヾ々…‥,.!?)]}"
-                "ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ")
-_NO_END = set("「『（［｛〔〈《【〘〖〝‘“([{")
 
 
-def _is_cjk(cluster: str) -> bool:
+@lru_cache(maxsize=1)
+def engine_versions() -> str:
+    """The outside libraries that decide where lines break and in which order runs go.
+
+    A card's cache key should include this, so a card laid out by other rules is redrawn.
+    """
+    return f"{breaks.versions()}; {bidi.version()}"
+
+
+def _no_hyphen_script(cluster: str) -> bool:
+    """Scripts whose words are cut without a hyphen (Thai, Lao, Myanmar, Khmer, CJK...)."""
     cp = ord(cluster[0])
-    return (0x2E80 <= cp <= 0x9FFF or 0xF900 <= cp <= 0xFAFF or 0xFF00 <= cp <= 0xFFEF
-            or 0x20000 <= cp <= 0x3FFFF)
+    return (0x0E00 <= cp <= 0x0EFF or 0x1000 <= cp <= 0x109F or 0x1780 <= cp <= 0x17FF
+            or 0x2E80 <= cp <= 0xA4CF or 0xAC00 <= cp <= 0xD7AF or 0xF900 <= cp <= 0xFAFF
+            or 0xFF00 <= cp <= 0xFFEF or cp >= 0x20000)
 
 
-def _direction(text: str) -> str | None:
-    for ch in text:
-        kind = unicodedata.bidirectional(ch)
-        if kind in ("R", "AL"):
-            return "rtl"
-        if kind == "L":
-            return "ltr"
-    return None
+@lru_cache(maxsize=256)
+def _rtl_language(lang: str | None) -> bool | None:
+    """Is the language written right to left? None when unknown or not given."""
+    if not lang or lang.lower().startswith("und"):
+        return None
+    try:
+        locale = Locale.parse(lang, sep="-" if "-" in lang else "_")
+    except (UnknownLocaleError, ValueError, TypeError, LookupError):
+        return None
+    return locale.character_order == "right-to-left"
 
 
 @dataclass(frozen=True)
@@ -54,7 +77,7 @@ class Piece:
 
 @lru_cache(maxsize=65536)
 def measure(text: str, face: Face, size: int, direction: str = "ltr") -> Piece:
-    """A run's advance and ink, shaped in its paragraph's direction (raqm does the bidi)."""
+    """A run's advance and ink, shaped by raqm in logical order with its direction."""
     font = load(face, size)
     scale = size * EMOJI_SCALE if face.emoji else 1.0
     width = font.getlength(text, direction=direction) * scale
@@ -68,6 +91,7 @@ def measure(text: str, face: Face, size: int, direction: str = "ltr") -> Piece:
 @dataclass(frozen=True)
 class Line:
     pieces: tuple[Piece, ...]  # in visual order, left to right
+    text: str = ""  # the line's characters in logical (reading) order
 
     @property
     def width(self) -> float:
@@ -95,32 +119,13 @@ class Line:
     def descent(self) -> float:
         return max((max(p.descent, p.ink[3]) for p in self.pieces), default=0.0)
 
+    @property
+    def ink_above(self) -> float:
+        return max((-p.ink[1] for p in self.pieces if p.text.strip()), default=0.0)
 
-def _strip(clusters: list[Cluster]) -> list[Cluster]:
-    while clusters and clusters[0].text == " ":
-        clusters = clusters[1:]
-    while clusters and clusters[-1].text == " ":
-        clusters = clusters[:-1]
-    return clusters
-
-
-def _runs(clusters: list[Cluster], size: int, rtl: bool) -> list[Piece]:
-    runs: list[tuple[Face, str]] = []
-    for c in clusters:
-        if runs and runs[-1][0] == c.face:
-            runs[-1] = (c.face, runs[-1][1] + c.text)
-        else:
-            runs.append((c.face, c.text))
-    return [measure(text, face, size, "rtl" if rtl else "ltr") for face, text in runs]
-
-
-def make_line(clusters: list[Cluster], size: int, rtl: bool) -> Line:
-    """Group clusters into same-face runs; a right-to-left paragraph shows its runs reversed."""
-    pieces = _runs(_strip(clusters), size, rtl)
-    return Line(tuple(reversed(pieces)) if rtl else tuple(pieces))
-
-
-
+    @property
+    def ink_below(self) -> float:
+        return max((p.ink[3] for p in self.pieces if p.text.strip()), default=0.0)
 
 
 @dataclass(frozen=True)
@@ -132,12 +137,18 @@ class Block:
     gap: int  # baseline to baseline
     truncated: bool = False
 
-    @property
+    @cached_property
     def baselines(self) -> list[float]:
+        """Evenly spaced, except where tall scripts (Myanmar, Tibetan, stacked marks) would
+        make one line's ink touch the next: there the lines move apart."""
         if not self.lines:
             return []
-        top = min(i * self.gap - ln.ascent for i, ln in enumerate(self.lines))
-        return [i * self.gap - top for i in range(len(self.lines))]
+        offsets = [0.0]
+        for above, below in pairwise(self.lines):
+            clear = above.ink_below + below.ink_above + self.size * 0.08
+            offsets.append(offsets[-1] + max(self.gap, clear))
+        top = min(o - ln.ascent for o, ln in zip(offsets, self.lines, strict=True))
+        return [o - top for o in offsets]
 
     @property
     def height(self) -> float:
@@ -151,7 +162,8 @@ class Block:
 
     @property
     def text(self) -> str:
-        return "\n".join("".join(p.text for p in ln.pieces) for ln in self.lines)
+        """The lines in reading order, one per line of text."""
+        return "\n".join(ln.text for ln in self.lines)
 
     def placed(self, x: float, y: float, width: float) -> list[tuple[Piece, float, float]]:
         """Each piece with its pen position (left x, baseline y), lines centred in `width`."""
@@ -164,129 +176,358 @@ class Block:
         return out
 
 
-def _tokens(clusters: list[Cluster]) -> list[list[Cluster]]:
-    """Unbreakable pieces: words (with their trailing space), or single CJK characters."""
-    tokens: list[list[Cluster]] = []
-    current: list[Cluster] = []
-    for i, c in enumerate(clusters):
-        current.append(c)
-        nxt = clusters[i + 1].text if i + 1 < len(clusters) else None
-        if nxt is None:
-            break
-        if c.text == " ":
-            brk = nxt != " "
-        elif nxt == " ":
-            brk = False
-        elif _is_cjk(c.text) or _is_cjk(nxt):
-            brk = nxt[0] not in _NO_START and c.text[-1] not in _NO_END
-        else:
-            brk = False
-        if brk:
-            tokens.append(current)
-            current = []
-    if current:
-        tokens.append(current)
-    return tokens
+# A line of a paragraph: clusters [start, end) plus what is added after them (a hyphen or
+# an ellipsis), with the embedding level that addition takes.
+Span = tuple[int, int, tuple[Cluster, ...], int]
 
 
-def _token_widths(tokens: list[list[Cluster]], rtl: bool) -> list[tuple[float, float]]:
-    """Each word's width at REF with its trailing space, and its footprint without it."""
-    out = []
-    for token in tokens:
-        full = sum(p.width for p in _runs(token, REF, rtl))
-        out.append((full, make_line(token, REF, rtl).extent))
+@dataclass(eq=False)
+class Paragraph:
+    """One text's drawable clusters with their bidi data and where lines may break."""
+
+    clusters: tuple[Cluster, ...]
+    types: tuple[tuple[int, ...], ...]  # each cluster's characters' bidi classes
+    levels: tuple[tuple[int, ...], ...]  # ... and their resolved embedding levels
+    rtl: bool
+    tokens: tuple[tuple[int, int], ...]  # unbreakable [start, end) ranges, with their spaces
+    lang: str | None
+    chain: tuple[Face, ...]
+    uniform: int | None  # the one embedding level of every character, if there is one
+    _lines: dict = field(default_factory=dict)
+
+    def line(self, start: int, end: int, size: int,
+             suffix: tuple[Cluster, ...] = (), suffix_level: int | None = None,
+             strip: bool = True) -> Line:
+        if not suffix:
+            suffix_level = None
+        key = (start, end, size, suffix, suffix_level, strip)
+        found = self._lines.get(key)
+        if found is None:
+            found = self._lines[key] = self._make_line(start, end, size, suffix, suffix_level,
+                                                       strip)
+        return found
+
+    def _make_line(self, start: int, end: int, size: int, suffix: tuple[Cluster, ...],
+                   suffix_level: int | None, strip: bool) -> Line:
+        cs = self.clusters
+        if strip:
+            while start < end and cs[start].text == " ":
+                start += 1
+            while end > start and cs[end - 1].text == " ":
+                end -= 1
+        if start == end and not suffix:
+            return Line((), "")
+        clusters = list(cs[start:end]) + list(suffix)
+        line_text = "".join(c.text for c in clusters)
+        level = suffix_level if suffix_level is not None else int(self.rtl)
+        if self.uniform is not None and (not suffix or level == self.uniform):
+            # One level throughout: L2 leaves the line as it is, or reverses it whole.
+            direction = "rtl" if self.uniform % 2 else "ltr"
+            runs: list[list] = []  # face, text
+            for c in clusters:
+                if runs and runs[-1][0] is c.face:
+                    runs[-1][1] += c.text
+                else:
+                    runs.append([c.face, c.text])
+            if self.uniform % 2:
+                runs.reverse()
+            return Line(tuple(measure(text, face, size, direction) for face, text in runs),
+                        line_text)
+        types = [t for k in range(start, end) for t in self.types[k]]
+        levels = [v for k in range(start, end) for v in self.levels[k]]
+        if suffix:
+            types += bidi.bidi_types("".join(c.text for c in suffix))
+            levels += [level] * (len(types) - len(levels))
+        levels, order = bidi.reorder_line(types, levels, self.rtl)
+        visual = [0] * len(order)
+        for v, logical in enumerate(order):
+            visual[logical] = v
+        mixed: list[list] = []  # face, level, text, visual position
+        i = 0
+        for c in clusters:
+            level, pos = levels[i], visual[i]
+            last = mixed[-1] if mixed else None
+            if last is not None and last[0] is c.face and last[1] == level:
+                last[2] += c.text
+                last[3] = min(last[3], pos)
+            else:
+                mixed.append([c.face, level, c.text, pos])
+            i += len(c.text)
+        mixed.sort(key=lambda r: r[3])
+        pieces = tuple(measure(text, face, size, "rtl" if level % 2 else "ltr")
+                       for face, level, text, _ in mixed)
+        return Line(pieces, line_text)
+
+
+def _base_direction(types: tuple[int, ...], lang: str | None, default_lang: str | None
+                    ) -> int:
+    """The paragraph direction (a higher-level protocol, UAX #9 HL1).
+
+    The entry's language decides when the text has letters written in that language's
+    direction: a Hebrew title that starts with "iPhone" still reads right to left, as on the
+    entry's page. Otherwise the first strong character decides (an English excerpt in an
+    Arabic entry stays left to right), and text without letters takes the language's
+    direction, else the site's.
+    """
+    own = _rtl_language(lang)
+    if own is not None:
+        wanted = bidi.TYPE_RTL if own else bidi.TYPE_LTR
+        if any(t & bidi.TYPE_RTL == wanted for t in types):
+            return bidi.PAR_RTL if own else bidi.PAR_LTR
+        return bidi.PAR_WRTL if own else bidi.PAR_WLTR
+    return bidi.PAR_WRTL if _rtl_language(default_lang) else bidi.PAR_WLTR
+
+
+def _aligned(nfc: str, clusters: list[Cluster]) -> list[int] | None:
+    """Where each drawable cluster's first character is in the text.
+
+    The font step leaves out what no font draws (and invisible controls such as bidi marks,
+    which still count for the bidi levels here), so clusters are matched to the text's
+    grapheme clusters by their first visible character.
+    """
+    starts: list[int] = []
+    pos = 0
+    j = 0
+    for g in graphemes(nfc):
+        shift = 0
+        while shift < len(g) and invisible(g[shift]):
+            shift += 1
+        shown = g[shift:]
+        if shown and j < len(clusters):
+            text = clusters[j].text
+            if text[0] == shown[0] or (shown.isspace() and text == " "):
+                starts.append(pos + shift)
+                j += 1
+        pos += len(g)
+    return starts if j == len(clusters) else None
+
+
+@lru_cache(maxsize=512)
+def paragraph(text: str, chain: tuple[Face, ...], lang: str | None = None,
+              default_lang: str | None = None) -> Paragraph:
+    """Everything about a text that does not depend on size or width, computed once.
+
+    The paragraph direction is chosen as `_base_direction` says.
+    """
+    clusters = assign(text, chain)
+    nfc = unicodedata.normalize("NFC", text)
+    starts = _aligned(nfc, clusters)
+    if starts is None:  # should not happen; lay out what is drawn
+        nfc = "".join(c.text for c in clusters)
+        starts = [0]
+        for c in clusters[:-1]:
+            starts.append(starts[-1] + len(c.text))
+    char_types = bidi.bidi_types(nfc)
+    char_levels, rtl = bidi.paragraph_levels(nfc, _base_direction(char_types, lang, default_lang))
+    types, levels = [], []
+    for c, s in zip(clusters, starts, strict=True):
+        n = len(c.text)  # " " may stand for another space character of the same length 1
+        types.append(char_types[s:s + n])
+        levels.append(char_levels[s:s + n])
+    cuts = sorted({k for k in (bisect_left(starts, off)
+                               for off in line_breaks(nfc, lang or default_lang))
+                   if 0 < k < len(clusters)})
+    bounds = [0, *cuts, len(clusters)]
+    tokens = tuple((a, b) for a, b in pairwise(bounds) if a < b)
+    uniform = char_levels[0] if char_levels and min(char_levels) == max(char_levels) else None
+    return Paragraph(tuple(clusters), tuple(types), tuple(levels), rtl, tokens,
+                     lang or default_lang, chain, uniform)
+
+
+def _hyphen(para: Paragraph, before: Cluster) -> tuple[Cluster, ...]:
+    face = pick_face(HYPHEN, para.chain, before.face)
+    return (Cluster(HYPHEN, face),) if face is not None else ()
+
+
+def _word_breaks(para: Paragraph, start: int, end: int, relaxed: bool
+                 ) -> tuple[list[int], list[int], bool]:
+    """Places inside one word where it may be cut: hyphenation points first, then any
+    grapheme boundary; both keep MIN_FRAGMENT letters on each side (unless `relaxed`)."""
+    cs = para.clusters
+    while end > start and cs[end - 1].text == " ":
+        end -= 1
+    least = 1 if relaxed else MIN_FRAGMENT
+    allowed = range(start + least, end - least + 1)
+    word = "".join(c.text for c in cs[start:end])
+    offsets = {}
+    pos = 0
+    for k in range(start, end):
+        offsets[pos] = k
+        pos += len(cs[k].text)
+    points = [offsets[p] for p in hyphen_points(word, para.lang, least, least) if p in offsets]
+    preferred = [k for k in points if k in allowed]
+    visible = hyphenates(para.lang) and not any(_no_hyphen_script(c.text)
+                                                for c in cs[start:end])
+    return preferred, list(allowed), visible
+
+
+def _split(para: Paragraph, start: int, end: int, size: int, width: float, relaxed: bool,
+           limit: int = 1000) -> list[Span] | None:
+    """A word wider than the line, cut into lines that fit; the last piece keeps its space.
+
+    Each cut is the furthest one that fits and leaves a rest that can still be laid out: a
+    hyphenation point if any does, else a grapheme boundary. None when no cut keeps the
+    minimum letters on both sides and still fits. Stops after `limit` cut lines.
+    """
+    preferred, anywhere, visible = _word_breaks(para, start, end, relaxed)
+    least = 1 if relaxed else MIN_FRAGMENT
+    core_end = anywhere[-1] + least if anywhere else end  # the word without its spaces
+    out: list[Span] = []
+    p = start
+
+    def rest_fits(k: int) -> bool:
+        """Can what follows a cut at k still be laid out (whole, or cut again)?"""
+        return core_end - k >= 2 * least or para.line(k, end, size).extent <= width
+
+    def fitting(candidates: list[int], hyphen: bool, lookahead: bool):
+        """The furthest candidate cut after p whose line fits (widths grow with the cut,
+        so a binary search finds it), stepping back while the rest could not be laid out."""
+        suffix_at = {}
+
+        def fits(k: int) -> bool:
+            suffix = _hyphen(para, para.clusters[k - 1]) if hyphen else ()
+            level = para.levels[k - 1][-1]
+            suffix_at[k] = (suffix, level)
+            return para.line(p, k, size, suffix, level).extent <= width
+
+        usable = candidates[bisect_left(candidates, p + least):]
+        lo, hi = 0, len(usable) - 1
+        best = -1
+        while lo <= hi:
+            mid = (lo + hi) // 2
+            if fits(usable[mid]):
+                best, lo = mid, mid + 1
+            else:
+                hi = mid - 1
+        while best >= 0 and lookahead and not rest_fits(usable[best]):
+            best -= 1
+        if best < 0:
+            return None
+        k = usable[best]
+        if k not in suffix_at:
+            fits(k)
+        return (k, *suffix_at[k])
+
+    while len(out) <= limit and para.line(p, end, size).extent > width:
+        cut = None
+        for lookahead, candidates, hyphen in ((True, preferred, True), (True, anywhere, visible),
+                                              (False, anywhere, visible)):
+            cut = fitting(candidates, hyphen, lookahead)
+            if cut:
+                break
+        if cut is None:
+            return None
+        k, suffix, level = cut
+        out.append((p, k, suffix, level))
+        p = k
+    out.append((p, end, (), 0))
     return out
 
 
-def _estimate_wrap(tokens: list[list[Cluster]], widths: list[tuple[float, float]],
-                   width: float, limit: int) -> list[list[Cluster]] | None:
-    """Greedy wrapping by adding up word widths (at REF): arithmetic only, for searching."""
-    lines: list[list[Cluster]] = []
-    current: list[Cluster] = []
-    used = 0.0
-    for token, (full, trim) in zip(tokens, widths, strict=True):
-        if current and used + trim <= width:
-            current = current + token
-            used += full
-            continue
-        if current:
-            lines.append(current)
-            if len(lines) > limit:
-                return lines
-        if trim > width:
-            return None
-        current, used = list(token), full
-    if current:
-        lines.append(current)
-    return lines
-
-
-def _wrap(tokens: list[list[Cluster]], size: int, width: float, rtl: bool,
-          break_words: bool, limit: int = 1000) -> list[list[Cluster]] | None:
+def _wrap(para: Paragraph, size: int, width: float, break_words: bool, limit: int = 1000,
+          relaxed: bool = False) -> list[Span] | None:
     """Greedy wrapping; None when a word is wider than the line and may not be broken.
 
     Stops once there are more than `limit` lines: the caller only needs to know that.
     """
-    def fits(cs: list[Cluster]) -> bool:
-        return make_line(cs, size, rtl).extent <= width
-
-    lines: list[list[Cluster]] = []
-    current: list[Cluster] = []
-    for token in tokens:
-        if fits(current + token):
-            current = current + token
+    lines: list[Span] = []
+    current: int | None = None  # where the line being filled starts
+    current_end = 0
+    for a, b in para.tokens:
+        if current is not None and para.line(current, b, size).extent <= width:
+            current_end = b
             continue
-        if current:
-            lines.append(current)
-            current = []
+        if current is not None:
+            lines.append((current, current_end, (), 0))
+            current = None
             if len(lines) > limit:
                 return lines
-        if fits(token):
-            current = list(token)
+        if para.line(a, b, size).extent <= width:
+            current, current_end = a, b
             continue
         if not break_words:
             return None
-        for c in token:
-            if current and not fits([*current, c]):
-                lines.append(current)
-                current = []
-            current.append(c)
-    if current:
-        lines.append(current)
+        pieces = _split(para, a, b, size, width, relaxed, limit - len(lines))
+        if pieces is None:
+            return None
+        lines.extend(pieces[:-1])
+        current, current_end = pieces[-1][0], pieces[-1][1]
+        if len(lines) > limit:
+            return lines
+    if current is not None:
+        lines.append((current, current_end, (), 0))
     return lines
 
 
-def _block(lines: list[list[Cluster]], size: int, gap: int, rtl: bool,
+def _token_widths(para: Paragraph) -> list[tuple[float, float]]:
+    """Each word's width at REF with its trailing space, and its footprint without it."""
+    return [(para.line(a, b, REF, strip=False).width, para.line(a, b, REF).extent)
+            for a, b in para.tokens]
+
+
+def _estimate_wrap(para: Paragraph, widths: list[tuple[float, float]], width: float,
+                   limit: int) -> int | None:
+    """Greedy wrapping by adding up word widths (at REF): arithmetic only, for searching.
+
+    Returns the number of lines (stopping past `limit`), or None if a word is too wide.
+    """
+    count = 0
+    used = None
+    for full, trim in widths:
+        if used is not None and used + trim <= width:
+            used += full
+            continue
+        if used is not None:
+            count += 1
+            if count > limit:
+                return count
+        if trim > width:
+            return None
+        used = full
+    return count + (used is not None)
+
+
+def _block(para: Paragraph, lines: list[Span], size: int, gap: int,
            truncated: bool = False) -> Block:
-    return Block(tuple(make_line(cs, size, rtl) for cs in lines), size, gap, truncated)
+    return Block(tuple(para.line(a, b, size, suffix, level) for a, b, suffix, level in lines),
+                 size, gap, truncated)
 
 
-def _ellipsize(tokens: list[list[Cluster]], size: int, width: float, height: float,
-               max_lines: int, rtl: bool, gap: int, chain: tuple[Face, ...]) -> Block:
+def _ellipsize(para: Paragraph, size: int, width: float, height: float, max_lines: int,
+               gap: int) -> Block:
     """The last resort: the smallest size, as many lines as fit, and an ellipsis."""
-    lines = _wrap(tokens, size, width, rtl, True, max_lines) or []
+    lines = _wrap(para, size, width, True, max_lines, relaxed=True) or []
     keep = min(max_lines, len(lines))
-    while keep > 0 and _block(lines[:keep], size, gap, rtl).height > height:
+    while keep > 0 and _block(para, lines[:keep], size, gap).height > height:
         keep -= 1
     if keep == 0:
         return Block((), size, gap, truncated=True)
-    tail = [c for cs in lines[keep - 1:] for c in cs]
-    dots = assign(ELLIPSIS, chain)
-    fits_at = max((i for i, c in enumerate(tail) if c.text == " "
-                   and make_line(tail[:i] + dots, size, rtl).extent <= width), default=0)
-    if fits_at > len(tail) // 3:  # cut after a whole word when that keeps most of the line
-        tail = tail[:fits_at]
-    while tail and (tail[-1].text == " " or make_line(tail + dots, size, rtl).extent > width):
-        tail = tail[:-1]
-    return _block([*lines[: keep - 1], tail + dots], size, gap, rtl, truncated=True)
+    cs = para.clusters
+    start = lines[keep - 1][0]
+    dots = tuple(assign(ELLIPSIS, para.chain))
+    level = int(para.rtl)
+
+    def fits(end: int) -> bool:
+        return para.line(start, end, size, dots, level).extent <= width
+
+    n = lines[min(keep, len(lines) - 1)][1]  # the line after the last kept one ends here
+    # Cut after a whole word (where a line may break: Thai words too) when that keeps most
+    # of the line; otherwise as late as fits.
+    fits_at = max((b for _, b in para.tokens if start < b <= n and fits(b)), default=start)
+    end = fits_at if fits_at - start > (n - start) // 3 else n
+    while end > start and (cs[end - 1].text == " " or not fits(end)):
+        end -= 1
+    return _block(para, [*lines[: keep - 1], (start, end, dots, level)], size, gap,
+                  truncated=True)
 
 
-def _balanced(block: Block, tokens: list[list[Cluster]], width: float, rtl: bool,
-              break_words: bool, widths: list[tuple[float, float]]) -> Block:
+def _balanced(para: Paragraph, block: Block, width: float, height: float, break_words: bool,
+              widths: list[tuple[float, float]]) -> Block:
     """The same lines count in the narrowest width that keeps it: no lonely last word.
 
     The width is searched on word-width sums; the result is wrapped exactly and kept only if
-    it still has the same number of lines and is no taller than the unbalanced block.
+    it still has the same number of lines and fits the height (lines of tall scripts may sit
+    further apart once rewrapped).
     """
     count = len(block.lines)
     if count < 2 or break_words:
@@ -296,8 +537,7 @@ def _balanced(block: Block, tokens: list[list[Cluster]], width: float, rtl: bool
     best_width = None
     while lo <= hi:
         mid = (lo + hi) // 2
-        lines = _estimate_wrap(tokens, widths, mid * k, count)
-        if lines is not None and len(lines) == count:
+        if _estimate_wrap(para, widths, mid * k, count) == count:
             best_width, hi = mid, mid - 1
         else:
             lo = mid + 1
@@ -306,44 +546,46 @@ def _balanced(block: Block, tokens: list[list[Cluster]], width: float, rtl: bool
     for narrow in (best_width, best_width + max(2, int(width * 0.03))):
         if narrow >= width:
             break
-        lines = _wrap(tokens, block.size, narrow, rtl, break_words, count)
+        lines = _wrap(para, block.size, narrow, break_words, count)
         if lines is not None and len(lines) == count:
-            candidate = _block(lines, block.size, block.gap, rtl)
-            if candidate.height <= block.height:
+            candidate = _block(para, lines, block.size, block.gap)
+            if candidate.height <= height:
                 return candidate
     return block
 
 
 def fit(text: str, chain: tuple[Face, ...], width: float, height: float, *,
-        max_size: int, min_size: int, max_lines: int, leading: float) -> Block:
+        max_size: int, min_size: int, max_lines: int, leading: float,
+        lang: str | None = None, default_lang: str | None = None) -> Block:
     """The largest size (within bounds) at which the text fits; words break only if they must.
+
+    `lang` is the text's own language (BCP 47), `default_lang` the site's: they choose the
+    line-breaking and hyphenation rules, and `lang` the paragraph direction.
 
     Sizes are searched by adding up word widths measured once at REF and scaled; the chosen
     size is then wrapped and measured exactly, stepping down until it truly fits, so the
     estimate only ever costs speed, never a clipped line.
     """
-    clusters = assign(text, chain)
-    tokens = _tokens(clusters)
-    rtl = _direction(text) == "rtl"
-    if not tokens:
+    para = paragraph(text, chain, lang, default_lang)
+    if not para.tokens:
         return Block((), max_size, round(max_size * leading))
-    widths = _token_widths(tokens, rtl)
-    line_height = max((p.ascent + p.descent for t in tokens for p in _runs(t, REF, rtl)),
-                      default=REF)
+    widths = _token_widths(para)
+    line_height = max((p.ascent + p.descent for a, b in para.tokens
+                       for p in para.line(a, b, REF, strip=False).pieces), default=REF)
 
     def attempt(size: int, break_words: bool) -> Block | None:
-        lines = _wrap(tokens, size, width, rtl, break_words, max_lines)
+        lines = _wrap(para, size, width, break_words, max_lines)
         if lines is None or len(lines) > max_lines:
             return None
-        block = _block(lines, size, round(size * leading), rtl)
+        block = _block(para, lines, size, round(size * leading))
         return block if block.height <= height else None
 
     def estimate(size: int) -> bool:
         k = REF / size
-        lines = _estimate_wrap(tokens, widths, width * k, max_lines)
-        if lines is None or len(lines) > max_lines:
+        count = _estimate_wrap(para, widths, width * k, max_lines)
+        if count is None or count > max_lines:
             return False
-        return (len(lines) - 1) * round(size * leading) + line_height / k <= height
+        return (count - 1) * round(size * leading) + line_height / k <= height
 
     for break_words in (False, True):
         best = attempt(min_size, break_words)
@@ -361,6 +603,5 @@ def fit(text: str, chain: tuple[Face, ...], width: float, height: float, *,
             if found is not None:
                 best = found
                 break
-        return _balanced(best, tokens, width, rtl, break_words, widths)
-    return _ellipsize(tokens, min_size, width, height, max_lines, rtl,
-                      round(min_size * leading), chain)
+        return _balanced(para, best, width, height, break_words, widths)
+    return _ellipsize(para, min_size, width, height, max_lines, round(min_size * leading))

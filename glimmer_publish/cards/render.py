@@ -30,6 +30,7 @@ from .content import card_alt, card_text, palette_for
 from .design import FORMATS, PHOTO_COLOURS, colours_for, draw_card, layout_card
 from .drawable import undrawable
 from .fonts import fonts_digest
+from .layout import engine_versions
 from .model import Card
 from .photo import PhotoError, cover, open_photo
 from .shaping import shaping_versions
@@ -86,6 +87,7 @@ def cache_key(entry: Entry, settings: Settings, fmt: str, photo_digest: str) -> 
         "slug": entry.slug,
         "photo": photo_digest,
         "shaping": shaping_versions(),
+        "layout": engine_versions(),  # ICU's breaks, pyphen's hyphens, FriBiDi's levels
     }
     return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
 
