@@ -52,6 +52,11 @@ ENTRIES = {
                            "Small things, all day long. " * 12),
     "2026-11-24-frost.md": ('title: "Frost on every blade"\ndate: 2026-11-24 08:00\n'
                             "photo: frost.png\nphoto_alt: Frosted grass\n", "Silver lawn."),
+    # line breaks from a dictionary (Thai), and two directions in one line
+    "2026-11-25-thai.md": ('title: "แสงแดดยามเช้าส่องผ่านหน้าต่างห้องครัว"\ndate: 2026-11-25\n'
+                           "lang: th\n", "กาน้ำเดือดเบา ๆ และไม่มีใครรีบร้อนเลยสักคน"),
+    "2026-11-26-mixed.md": ('title: "שלום to the morning, שלום"\ndate: 2026-11-26\n',
+                            "Light on the wall, אור על הקיר."),
 }
 
 
