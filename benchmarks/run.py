@@ -291,7 +291,7 @@ def encode_floor(project: Path, formats: tuple[str, ...]) -> dict[str, tuple[flo
     """
     from PIL import Image
 
-    from glimmer_publish.cards.render import encode
+    from glimmer_publish.cards.render import encode_card as encode
 
     floor = {}
     for fmt in formats:
