@@ -7,6 +7,8 @@ repository is private. The deploy job's push script then pushes to a local bare
 repository standing in for YOUR-NAME.github.io (git's `insteadOf` points
 git@github.com: at it). What arrives there must be exactly the site, with no trace of
 anything private, and a second publish must not keep the first one's files in history.
+The journal's own remote holds the syndicate job's glimmer-syndication branch: the
+build fetches it, so the public pages carry the "Also on" links to the posts.
 """
 
 from __future__ import annotations
@@ -27,12 +29,17 @@ from workflows.runner import job_steps, run_step, runner_env
 REPO = Path(__file__).resolve().parent.parent
 WORKFLOW = REPO / ".github" / "workflows" / "publish-to-public-repo.yml"
 PUBLISH = REPO / ".github" / "workflows" / "publish.yml"
+FETCH_STATE = "Fetch where glimmers were posted (for the \"Also on\" links)"
 BUILD_STEPS = ("Install Glimmer Publish (built from this checkout)", "Validate entries",
-               "Check that a public repository holds nothing private",
+               "Check that a public repository holds nothing private", FETCH_STATE,
                "Build the site, cards and feeds")
 PUSH = "Push the site"
 SITE_REPOSITORY = "writer/writer.github.io"
 MARKERS = ("qzprivatemarker", "qzdraftmarker", "qzlocaldraftmarker", SECRET_PLACE, OWNER, SERIAL)
+# What the syndicate job recorded on the private journal's glimmer-syndication branch.
+WALK_POST = "https://bsky.app/profile/writer.example/post/3walkbyriver"
+STATE = {"version": 1, "enabled_at": "2026-11-30T00:00:00+00:00", "baseline": [],
+         "posts": {"2026-12-03-walk": {"bluesky": {"url": WALK_POST}}}}
 FAKE_KEY = "-----BEGIN OPENSSH PRIVATE KEY-----\nnot-a-real-key\n-----END OPENSSH PRIVATE KEY-----"
 
 
@@ -132,6 +139,16 @@ def setup(tmp_path_factory) -> Setup:
     s.git("commit", "-q", "-m", "My private journal")
     tracked = s.git("ls-files")
     assert "_drafts" not in tracked and "qzprivatemarker" in tracked  # .gitignore at work
+    # The private journal's own remote, holding the syndicate job's state branch.
+    origin = tmp / "github" / "writer" / "journal.git"
+    s.git("init", "-q", "--bare", "-b", "main", str(origin), cwd=tmp)
+    s.git("remote", "add", "origin", str(origin))
+    blob = subprocess.run(["git", "hash-object", "-w", "--stdin"], cwd=repo, env=env, check=True,
+                          input=json.dumps(STATE), capture_output=True, text=True).stdout.strip()
+    tree = subprocess.run(["git", "mktree"], cwd=repo, env=env, check=True, capture_output=True,
+                          input=f"100644 blob {blob}\tsyndication.json\n", text=True).stdout.strip()
+    state = s.git("commit-tree", tree, "-m", "Record where glimmers were posted")
+    s.git("push", "-q", "origin", f"{state}:refs/heads/glimmer-syndication")
 
     steps = job_steps(WORKFLOW, "build")
     for name in BUILD_STEPS[1:]:
@@ -161,6 +178,17 @@ def test_the_public_repository_receives_exactly_the_site_in_one_commit(setup):
     assert "glimmers/2026-12-03-walk/index.html" in published
     assert setup.git("rev-list", "--count", "main", cwd=setup.bare) == "1"
     assert list(setup.runner_temp.iterdir()) == []  # the key file is gone after the push
+
+
+def test_the_public_site_links_to_where_the_private_journal_posted_a_glimmer(setup):
+    """The build fetched the private repository's state branch: "Also on" reaches the site."""
+    ok(setup.deploy())
+    page = setup.published_files()["glimmers/2026-12-03-walk/index.html"].decode()
+    assert f'class="u-syndication" rel="syndication" href="{WALK_POST}">Bluesky</a>' in page
+    others = [p for p, data in setup.published_files().items()
+              if p.endswith("index.html") and "2026-12-03-walk" not in p
+              and b"u-syndication" in data]
+    assert others == []  # only the glimmer that was posted
 
 
 def test_nothing_private_reaches_the_public_repository(setup):

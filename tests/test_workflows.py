@@ -92,6 +92,9 @@ def test_only_the_deploy_and_syndicate_jobs_may_write():
     assert public["permissions"] == {}
     assert public["jobs"]["build"]["permissions"] == {"contents": "read"}
     assert public["jobs"]["deploy"]["permissions"] == {}  # it pushes with the deploy key only
+    # the private journal's own glimmer-syndication branch; the public repository is not reachable
+    assert public["jobs"]["syndicate"]["permissions"] == {"contents": "write"}
+    assert set(public["jobs"]) == {"build", "deploy", "syndicate"}
     for path in workflow_files():
         text = path.read_text(encoding="utf-8")
         assert "pull_request_target" not in text
@@ -120,10 +123,15 @@ def test_publishes_on_push_pull_request_and_by_hand_and_deploys_only_the_default
     assert cards["if"] == "github.event_name == 'pull_request'"
 
 
-def test_syndication_runs_after_a_deploy_with_secrets_only_in_its_environment():
-    wf = load(PUBLISH)
+SYNDICATE_JOBS = {(PUBLISH, "syndicate"), (PUBLIC_REPO, "syndicate")}
+FETCH_STATE = "Fetch where glimmers were posted (for the \"Also on\" links)"
+
+
+def check_syndicate_job(path: Path) -> dict:
+    """The posting job of either publish workflow: after the deploy, secrets in its environment."""
+    wf = load(path)
     job = wf["jobs"]["syndicate"]
-    assert job["needs"] == "deploy" and job["if"] == wf["jobs"]["deploy"]["if"]
+    assert job["needs"] == "deploy"
     assert job["environment"] == {"name": "syndication"}
     assert job["concurrency"] == {"group": "syndication", "cancel-in-progress": False}
     (post,) = [s for s in job["steps"] if "glimmer syndicate" in s.get("run", "")]
@@ -133,23 +141,52 @@ def test_syndication_runs_after_a_deploy_with_secrets_only_in_its_environment():
                            "BACKFILL": "${{ inputs.backfill }}"}
     assert "glimmer syndicate --backfill" in post["run"]  # only when asked by hand
     assert wf[True]["workflow_dispatch"]["inputs"]["backfill"]["default"] is False
+    build = {s.get("name"): s for s in wf["jobs"]["build"]["steps"]}
+    names = list(build)
+    assert build[FETCH_STATE]["run"] == "glimmer syndicate --fetch-state"
+    assert build[FETCH_STATE]["env"] == {"GITHUB_TOKEN": "${{ github.token }}"}  # read-only here
+    assert names.index(FETCH_STATE) < names.index("Build the site, cards and feeds")
+    return wf
+
+
+def test_syndication_runs_after_a_deploy_with_secrets_only_in_its_environment():
+    wf = check_syndicate_job(PUBLISH)
+    assert wf["jobs"]["syndicate"]["if"] == wf["jobs"]["deploy"]["if"]
     for path in workflow_files():  # no other job or workflow sees a network's credentials
         for name, other in load(path)["jobs"].items():
-            if (path, name) == (PUBLISH, "syndicate"):
+            if (path, name) in SYNDICATE_JOBS:
                 continue
             text = yaml.safe_dump(other)
             for secret in ("BLUESKY_APP_PASSWORD", "MASTODON_TOKEN"):
                 assert secret not in text, f"{path.name}: {name}"
     build = {s.get("name"): s for s in wf["jobs"]["build"]["steps"]}
-    names = list(build)
-    fetch = "Fetch where glimmers were posted (for the \"Also on\" links)"
-    assert build[fetch]["run"] == "glimmer syndicate --fetch-state"
-    assert names.index(fetch) < names.index("Build the site, cards and feeds")
     preview = build["Preview what would be posted to Bluesky and Mastodon"]
     assert preview["if"] == "github.event_name == 'pull_request'"
     assert "glimmer syndicate --dry-run" in preview["run"]
     upload = build["Upload the posting preview"]
     assert upload["if"] == preview["if"] and upload["with"]["path"] == "syndication-preview.txt"
+
+
+def test_a_private_journal_syndicates_after_its_site_is_pushed_exactly_as_publish_yml_does():
+    """publish.yml's posting job is off in the private setup; this one takes its place."""
+    private = check_syndicate_job(PUBLIC_REPO)
+    job, public_job = private["jobs"]["syndicate"], load(PUBLISH)["jobs"]["syndicate"]
+    assert job["steps"] == public_job["steps"]  # the same checkout, install and post
+    assert {k: v for k, v in job.items() if k != "if"} == {
+        k: v for k, v in public_job.items() if k != "if"}
+    # never from a branch run by hand (its site is pushed, but a post cannot be taken back)
+    assert job["if"] == ("github.ref == format('refs/heads/{0}', "
+                         "github.event.repository.default_branch)")
+    # the build job (which only reads) and the deploy job (deploy key only) see no network secret
+    for name in ("build", "deploy"):
+        text = yaml.safe_dump(private["jobs"][name])
+        assert "BLUESKY_APP_PASSWORD" not in text and "MASTODON_TOKEN" not in text, name
+    build = job_names(private, "build")
+    assert build[FETCH_STATE] == job_names(load(PUBLISH), "build")[FETCH_STATE]
+
+
+def job_names(wf: dict, job: str) -> dict:
+    return {s.get("name"): s for s in wf["jobs"][job]["steps"]}
 
 
 def test_card_cache_key_follows_entries_card_code_and_fonts():
@@ -237,8 +274,9 @@ def test_private_journal_workflow_keeps_the_key_in_its_environment_and_the_journ
     assert deploy["needs"] == "build" and deploy["environment"]["name"] == "public-site"
     assert deploy["concurrency"] == {"group": "public-site", "cancel-in-progress": False}
     text = PUBLIC_REPO.read_text(encoding="utf-8")
-    # The secret is named in the deploy job's push step only, never in the build job.
-    assert text.count("secrets.") == 1
+    # The deploy key is named in the deploy job's push step only, never in the build job;
+    # the only other secrets are the networks' ones, in the syndicate job's posting step.
+    assert text.count("secrets.") == 3 and text.count("secrets.PUBLIC_SITE_DEPLOY_KEY") == 1
     push = next(s for s in deploy["steps"] if s.get("name") == "Push the site")
     assert push["env"]["DEPLOY_KEY"] == "${{ secrets.PUBLIC_SITE_DEPLOY_KEY }}"
     assert "StrictHostKeyChecking=yes" in push["run"] and "github.com ssh-ed25519" in push["run"]
