@@ -230,3 +230,14 @@ def test_a_changed_font_changes_the_fonts_fingerprint(tmp_path, monkeypatch):
     changed.unlink()
     font.save(changed)
     assert fonts.fonts_digest.__wrapped__() != before
+
+
+def test_plain_entries_are_passed_quickly_but_an_entity_in_the_body_is_still_reported(journal):
+    """The fast path (every character in the first face) must not hide what Markdown makes."""
+    _site(journal, "Sun on the kettle")
+    journal.entry("2026-03-15-plain.md", "Steam, and “light”", body="Warm -- and quiet...")
+    journal.entry("2026-03-16-entity.md", "A clay tablet", body="It said &#x12000; to me.")
+    entries = {e.slug: e for e in load_journal(journal.settings).entries}
+    assert undrawable(entries["2026-03-15-plain"]) == []
+    (warning,) = undrawable(entries["2026-03-16-entity"])
+    assert warning.field == "body" and "U+12000" in warning.message

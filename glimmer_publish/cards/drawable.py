@@ -12,7 +12,7 @@ from .. import markup
 from ..entries import Entry
 from ..problems import Problem
 from .content import card_excerpt
-from .fonts import chain, resolve
+from .fonts import Face, chain, coverage, resolve
 
 HINT = ("the cards' fonts have no glyph for it, so the card leaves it out; the page and the "
         "feeds keep it")
@@ -52,12 +52,39 @@ def _card_texts(entry: Entry) -> list[tuple[str, str, str]]:
     return out
 
 
+def _lead_draws_all(text: str, faces: tuple[Face, ...]) -> bool:
+    """True when the chain's first face has every character: nothing can be missing then, and
+    the cluster-by-cluster resolve (the slow part at a thousand entries) can be skipped."""
+    lead = coverage(faces[0])
+    return all(ord(ch) in lead or ch.isspace() for ch in unicodedata.normalize("NFC", text))
+
+
+# What Markdown's smarty extension may put into an excerpt that its source did not have.
+_SMART = "\u2018\u2019\u201c\u201d\u2013\u2014\u2026\u00ab\u00bb"
+
+
+def _all_plainly_drawable(entry: Entry) -> bool:
+    """Every character of every card text is in its block's first face: no warning possible.
+
+    Checked on the body's source (plus smart punctuation) so that a thousand plain entries
+    need no Markdown rendering; an `&` (an entity may become any character) takes the long way.
+    """
+    rest = "".join(filter(None, (entry.where, entry.card.excerpt, entry.felt, entry.body)))
+    return ("&" not in entry.body and _lead_draws_all(entry.title, chain("title"))
+            and _lead_draws_all(rest + _SMART, chain("text")))
+
+
 def undrawable(entry: Entry) -> list[Problem]:
     """A warning for each character (once per field) the entry's cards cannot draw."""
+    if _all_plainly_drawable(entry):
+        return []
     problems = []
     lines: list[str] | None = None
     for field, shown, kind in _card_texts(entry):
-        _, missing = resolve(shown, chain(kind, entry.lang, shown))
+        faces = chain(kind, entry.lang, shown)
+        if _lead_draws_all(shown, faces):
+            continue
+        _, missing = resolve(shown, faces)
         for ch in dict.fromkeys(missing):
             if lines is None:
                 try:
