@@ -303,4 +303,4 @@ def test_a_journal_from_an_older_init_still_builds(tmp_path):
     site = root / "site"
     assert "A first glimmer" in (site / "index.html").read_text(encoding="utf-8")
     assert "A first glimmer" in (site / "feed.xml").read_text(encoding="utf-8")
-    assert (site / "cards" / "2026-12-01-welcome" / "og.png").is_file()
+    assert (site / "cards" / "2026-12-01-welcome" / "og.jpg").is_file()

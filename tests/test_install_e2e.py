@@ -110,7 +110,7 @@ def test_the_built_wheel_makes_a_journal_and_its_site_without_network(tmp_path):
     assert not feed.bozo
     assert {e.title for e in feed.entries} == {"Warm bread", "A first glimmer"}
     assert all(e.link.startswith("https://example.org/journal/") for e in feed.entries)
-    with Image.open(site_dir / "cards" / slug / "og.png") as card:
+    with Image.open(site_dir / "cards" / slug / "og.jpg") as card:
         assert card.size == (1200, 630)
     assert (site_dir / "assets" / "glimmer.css").is_file()  # the theme came with the wheel
     page = (site_dir / "glimmers" / slug / "index.html").read_text(encoding="utf-8")

@@ -157,7 +157,7 @@ def test_the_multilingual_journal_builds_with_a_card_for_every_glimmer(tmp_path,
     assert "warning" not in capsys.readouterr().err.lower()
     _, entries = journal()
     for slug, entry in entries.items():
-        assert (root / "site" / "cards" / entry.slug / "og.png").is_file(), slug
+        assert (root / "site" / "cards" / entry.slug / "og.jpg").is_file(), slug
         page = (root / "site" / "glimmers" / entry.slug / "index.html").read_text("utf-8")
         assert html.escape(entry.title, quote=False) in page, slug
 

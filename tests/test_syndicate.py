@@ -139,7 +139,7 @@ def test_dry_run_shows_exactly_what_would_be_posted_and_posts_nothing(tmp_path, 
     text = out.text
     link = journal.settings.absolute("glimmers/2026-05-05-rain/")
     assert f"⟦{link}⟧" in text and "⟦#rain⟧ ⟦#NightSounds⟧" in text
-    assert "card: 1080×1080 image/png" in text
+    assert "card: 1080×1080 image/jpeg" in text
     assert "alt (" in text and "雨の音. 屋根を打つ雨。" in text
     caption = compose("雨の音", "屋根を打つ雨。", ["rain", "night-sounds"], link,
                       Limits(500, url_length=23))
