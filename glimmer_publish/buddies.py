@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from email.utils import format_datetime
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 MAX_FEED_BYTES = 1_000_000
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -80,15 +80,22 @@ def latest_from_feed(data: bytes, base: str) -> tuple[str, str]:
         raise FeedError(UNREADABLE) from exc
     item = root.find("channel/item")
     if item is not None:
-        return (item.findtext("title") or "").strip(), (item.findtext("link") or "").strip()
-    entry = root.find(f"{ATOM}entry")
-    if entry is not None:
+        title, href = item.findtext("title") or "", item.findtext("link") or ""
+    else:
+        entry = root.find(f"{ATOM}entry")
+        if entry is None:
+            raise FeedError(EMPTY)
         link = entry.find(f"{ATOM}link[@rel='alternate']")
         if link is None:
             link = entry.find(f"{ATOM}link")
+        title = entry.findtext(f"{ATOM}title") or ""
         href = link.get("href", "") if link is not None else ""
-        return (entry.findtext(f"{ATOM}title") or "").strip(), urljoin(base, href)
-    raise FeedError(EMPTY)
+    return title.strip(), _web_link(urljoin(base, href.strip()))
+
+
+def _web_link(url: str) -> str:
+    """Only http(s) links from someone else's feed reach our pages (never javascript: or data:)."""
+    return url if urlsplit(url).scheme in ("http", "https") else ""
 
 
 def _fetch(buddy: Buddy, timeout: float) -> Latest:

@@ -211,3 +211,22 @@ def test_fetching_is_off_unless_asked(tmp_path, card_cache, feeds):
     assert mkdocs_build(root).returncode == 0
     assert Feeds.seen == []
     assert "Geese" not in (root / "site" / "buddies" / "index.html").read_text()
+
+
+@pytest.mark.parametrize("feed", [
+    b"<rss><channel><item><title>hi</title><link>javascript:alert(1)</link></item></channel></rss>",
+    b'<feed xmlns="http://www.w3.org/2005/Atom"><entry><title>hi</title>'
+    b'<link href="data:text/html,x"/></entry></feed>',
+])
+def test_a_buddys_feed_never_puts_a_script_link_on_our_page(feed: bytes):
+    from glimmer_publish.buddies import latest_from_feed
+
+    assert latest_from_feed(feed, "https://robin.example/feed.xml") == ("hi", "")
+
+
+def test_a_buddys_relative_link_is_made_absolute():
+    from glimmer_publish.buddies import latest_from_feed
+
+    feed = b"<rss><channel><item><title>hi</title><link>/g/1/</link></item></channel></rss>"
+    assert latest_from_feed(feed, "https://robin.example/feed.xml") == (
+        "hi", "https://robin.example/g/1/")
