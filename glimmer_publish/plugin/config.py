@@ -184,20 +184,25 @@ def check_options(options: dict[str, Any], config_file: Path | None) -> list[str
 
     MkDocs' own `Config.validate` stops at the first bad option; each option is checked on
     its own here (by the same classes) so a writer sees every problem in one run."""
-    path = str(config_file) if config_file else None
-    names = [name for name, _ in GlimmerConfig._schema]
+    schema = dict(GlimmerConfig._schema)
+    names = list(schema)
+    config = GlimmerConfig(config_file_path=str(config_file) if config_file else None)
     found: list[tuple[int, str]] = []
-    for key in names:
-        if key not in options:
+    for key, option in schema.items():
+        if key not in options and key != "entries_dir":  # the default folder must exist too
             continue
-        config = GlimmerConfig(config_file_path=path)
-        config.load_dict({key: options[key]})
-        errors, _ = config.validate()
-        found += [_line(config_file, key, str(error)) for name, error in errors if name == key]
-    if "entries_dir" not in options:  # the default folder must exist too
-        config = GlimmerConfig(config_file_path=path)
-        errors, _ = config.validate()
-        found += [_line(config_file, key, str(e)) for key, e in errors if key == "entries_dir"]
+        try:
+            option.pre_validation(config, key)
+            option.validate(options.get(key, option.default))
+        except base.ValidationError as error:
+            found.append(_line(config_file, key, str(error)))
+        # A misspelt sub-option (syndicate: {mastodn: ...}) is only a warning to MkDocs; here
+        # it is a problem like a misspelt option, or it would be silently ignored.
+        for warning in option.warnings:
+            typo = re.match(r"Sub-option '([^']+)': Unrecognised configuration name", warning)
+            found.append(_line(config_file, key,
+                               f"unknown option {typo.group(1)!r}" if typo else warning))
+        option.reset_warnings()  # the option objects are shared by every config
     for key in options:
         if key not in names:
             near = difflib.get_close_matches(str(key), names, n=1, cutoff=0.6)
