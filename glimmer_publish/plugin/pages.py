@@ -21,6 +21,7 @@ from ..entries import Entry
 from ..feeds import url as feed_url
 from ..languages import direction
 from ..settings import Settings
+from ..syndicate.text import hashtag
 from .labels import long_date, month_name
 
 Cards = Mapping[str, Mapping[str, Card]]
@@ -234,12 +235,6 @@ def entry_source(entry: Entry) -> Source:
         front["search"] = {"exclude": True}
     return Source(f"{entry.url}index.md", document(front), "entry", entry,
                   template="glimmer/entry.html")
-
-
-def hashtag(tag: str) -> str:
-    """'small-things' -> '#SmallThings': hashtags cannot hold dashes, capitals help readers."""
-    words = [w for w in tag.split("-") if w]
-    return "#" + (words[0] if len(words) == 1 else "".join(w[:1].upper() + w[1:] for w in words))
 
 
 def _caption_rows(text: str, width: int = 48) -> int:

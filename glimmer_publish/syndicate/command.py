@@ -26,9 +26,10 @@ from ..problems import render
 from ..settings import Settings, SettingsError, find_config, load_settings
 from . import bluesky, mastodon
 from .config import PASSWORD_ENV, SyndicateOptions, Target, syndicate_options
+from .http import TIMEOUT
 from .model import LoginError, Outgoing, Posted, Sleep, TargetError
 from .state import STATE_FILE, GitStore, State, StateError
-from .text import Caption
+from .text import BLUESKY_LIMITS, Caption
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 LIVE_WAITS = (5.0, 15.0, 30.0)  # a fresh deploy can take a moment to reach every edge
@@ -81,7 +82,7 @@ def outgoing(entry: Entry, settings: Settings, card_file: Path, card) -> Outgoin
     return Outgoing(
         slug=entry.slug, key=entry_id(entry, journal_id(settings)),
         link=settings.absolute(entry.url), title=entry.title,
-        excerpt=entry.excerpt if entry.excerpt != entry.title else "",
+        excerpt=entry.excerpt,  # compose() drops it when it only repeats the title
         tags=entry.tags, lang=lang, image=card_file.read_bytes(), mime=card.mime,
         width=card.width, height=card.height, alt=card.alt,
         published=entry.date)
@@ -120,11 +121,13 @@ def preview(post: Outgoing, targets: tuple[Target, ...],
     for t in targets:
         if t.name == "bluesky":
             data, mime, w, h = bluesky.image_for(post)
-            note = "as is" if data is post.image else "re-encoded to fit 1,000,000 bytes"
+            fit = f"re-encoded to fit {bluesky.MAX_BLOB:,} bytes"
+            note = "as is" if data is post.image else fit
             lines.append(f"  bluesky image: {w}×{h} {mime}, {len(data):,} bytes ({note}), "
                          f"aspectRatio {w}:{h}, record key {bluesky.record_key(post)}")
             lines += _caption_lines("bluesky text", bluesky.caption(post),
-                                    "limit 300 graphemes and 3,000 bytes")
+                                    f"limit {BLUESKY_LIMITS.characters} graphemes and "
+                                    f"{BLUESKY_LIMITS.max_bytes:,} bytes")
         else:
             lim = masto_limits
             lines.append(f"  mastodon image: {post.width}×{post.height}, focus "
@@ -158,7 +161,7 @@ def run(settings: Settings, *, dry_run: bool = False, backfill: bool = False,
         err(render(journal.problems, "text"))
         err("glimmer syndicate: the journal has problems; nothing was posted")
         return EXIT_FAILED
-    client = client or httpx.Client(timeout=httpx.Timeout(30.0, connect=10.0))
+    client = client or httpx.Client(timeout=TIMEOUT)
     store = store or GitStore(settings.repo_root, branch=options.branch,
                               token=env.get("GITHUB_TOKEN"))
     try:

@@ -57,7 +57,11 @@ class State:
 
     @classmethod
     def from_json(cls, text: str) -> State:
-        data: Any = json.loads(text)
+        try:
+            data: Any = json.loads(text)
+        except ValueError as exc:  # a damaged record is a message, never a traceback
+            raise StateError(f"{STATE_FILE} is damaged ({exc}); fix or delete it on the "
+                             "state branch") from exc
         if not isinstance(data, dict) or data.get("version") != 1:
             raise StateError(f"{STATE_FILE} is not a syndication record this glimmer reads")
         posts = {str(slug): {str(t): {str(k): str(v) for k, v in p.items()}
@@ -71,7 +75,7 @@ def read_state_file(path: Path) -> State | None:
     """The state as the build sees it (a copy fetched into the cache), or None."""
     try:
         return State.from_json(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError, StateError):
+    except (OSError, StateError):
         return None
 
 
