@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -23,6 +22,7 @@ from urllib.request import urlopen
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from . import __version__
+from .identity import new_journal_id
 
 PACKAGE = "glimmer-publish"
 PLACEHOLDER = re.compile(r"@@(\w+)@@")
@@ -80,10 +80,6 @@ class Answers:
     public: bool
     journal_id: str
 
-
-def new_journal_id() -> str:
-    """A journal's own id for its feed ids: random, made once, never changed afterwards."""
-    return str(uuid.uuid4())
 
 
 def machine_timezone() -> str:
