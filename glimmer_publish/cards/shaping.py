@@ -22,7 +22,9 @@ INSTALL_HINT = (
 
 def shaping_problem() -> str | None:
     """None when raqm can shape text here, else the one-line install hint."""
-    if features.check("raqm") and features.check("fribidi"):
+    from . import bidi  # the embedding levels come from FriBiDi too, loaded by ctypes
+
+    if features.check("raqm") and features.check("fribidi") and bidi.available():
         return None
     return INSTALL_HINT
 
