@@ -253,3 +253,11 @@ def test_a_refused_token_fails_the_run_once_without_retrying_every_glimmer(
         code = run(journal.settings, env={}, out=out, err=err, sleep=Sleeps(), client=client)
     assert code == 1 and "the secret MASTODON_TOKEN is not set" in err.text
     assert not remote_state(origin).posts
+
+
+@pytest.mark.parametrize("text", ["{bad", "[]", '{"version": 2}'])
+def test_a_damaged_state_record_is_a_message_not_a_traceback(text):
+    from glimmer_publish.syndicate.state import State, StateError
+
+    with pytest.raises(StateError, match="syndication"):
+        State.from_json(text)

@@ -274,11 +274,13 @@ class GlimmerPlugin(BasePlugin[GlimmerConfig]):
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         """Drop cached cards this site no longer uses; say how big the site has grown.
 
-        Only a real build prunes: a preview shows drafts and half-written entries, and the
-        cards the published site needs should still be there when it is built."""
+        Only a real build prunes and measures: a preview shows drafts and half-written
+        entries, and the cards the published site needs should still be there when it is
+        built."""
         assert self.settings is not None
-        if not self.serving:
-            prune_cache(self.settings, self.card_keys, self.started)
+        if self.serving:  # the size only matters for what is published
+            return
+        prune_cache(self.settings, self.card_keys, self.started)
         size = site_size.measure(Path(config.site_dir))
         log.info(site_size.summary(size))
         warning = site_size.warning(size, self.settings.card_formats,
