@@ -1,8 +1,8 @@
-"""`glimmer build` and `glimmer serve`: the same MkDocs build the plugin does, made safe.
+"""`glimmer build`: the same MkDocs build the plugin does, made safe and quick.
 
-`build` validates first, builds into a fresh folder beside the site and swaps it in only
-when the build is complete, so a failed build leaves the published `site/` exactly as it
-was.
+`build` validates first, builds over the site before last (a folder beside the site, see
+plugin/in_place.py) and swaps the two only when the build is complete, so a failed build
+leaves the published `site/` exactly as it was.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import filecmp
 import logging
 import os
 import shutil
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -22,6 +23,7 @@ from filelock import FileLock
 from .cli import EXIT_OK, EXIT_PROBLEMS
 from .entries import load_journal
 from .identity import journal_id_problem
+from .plugin.theme import keep_compiled
 from .problems import render
 from .settings import find_config, load_settings, read_mkdocs_yml
 
@@ -60,26 +62,43 @@ def keep_unchanged(new: Path, site: Path) -> int:
     """Hard-link files whose bytes did not change from the old site into the new one.
 
     The new site is still swapped in whole, but an unchanged file keeps its inode and
-    mtime, so rsync, caches and web servers see that nothing changed. Returns how many.
+    mtime, so rsync, caches and web servers see that nothing changed. Pages and cards are
+    links into the caches, whose files only change with their bytes: both sites hold the
+    same inode (read from the directory listings, without a system call per file), and a
+    cached file is never swapped for an older copy of itself. Returns how many were kept.
     """
     if not site.is_dir():
         return 0
     kept = 0
-    for dirpath, _, filenames in os.walk(new):
-        for name in filenames:
-            fresh = Path(dirpath) / name
-            old = site / fresh.relative_to(new)
+    folders = [(new, site)]
+    while folders:
+        fresh_dir, old_dir = folders.pop()
+        try:
+            old = {e.name: e for e in os.scandir(old_dir)}
+            listing = list(os.scandir(fresh_dir))
+        except OSError:
+            continue
+        for entry in listing:
+            before = old.get(entry.name)
+            if before is None:
+                continue
             try:
-                if not old.is_file() or old.is_symlink():
+                if entry.is_dir(follow_symlinks=False):
+                    if before.is_dir(follow_symlinks=False):
+                        folders.append((Path(entry.path), Path(before.path)))
                     continue
-                if os.path.samefile(old, fresh):  # both linked from the card cache
-                    kept += 1
+                if before.is_symlink() or not before.is_file():
                     continue
-                if not filecmp.cmp(old, fresh, False):
+                if entry.inode() == before.inode():  # same file system: both sites sit side by side
+                    kept += 1  # both linked from the card or page cache
                     continue
-                link = fresh.with_name(f".{name}.keep")
-                os.link(old, link)
-                os.replace(link, fresh)
+                if entry.stat(follow_symlinks=False).st_nlink > 1:
+                    continue  # a cached card or page: its own inode is the one to keep from now on
+                if not filecmp.cmp(before.path, entry.path, False):
+                    continue
+                link = Path(fresh_dir) / f".{entry.name}.keep"
+                os.link(before.path, link)
+                os.replace(link, entry.path)
                 kept += 1
             except OSError:
                 continue  # a file system without hard links: the fresh copy is just as good
@@ -99,34 +118,85 @@ def swap_lock(lock: Path, timeout: float = -1):
         yield
 
 
-def swap_in(new: Path, site: Path, lock: Path) -> None:
-    """Replace `site` by `new` with renames only, so readers never see half a site.
+def swap_in(new: Path, site: Path) -> None:
+    """Put `new` where `site` is and `site` where `new` was, with renames only, so readers
+    never see half a site; the old site becomes the folder the next build writes over.
 
-    `lock` is a file in the cache folder (out of the way, and never published)."""
-    with swap_lock(lock):
-        keep_unchanged(new, site)
-        old = site.with_name(f".{site.name}.old-{os.getpid()}")
-        if site.exists():
-            os.replace(site, old)
+    Call it holding `swap_lock`."""
+    keep_unchanged(new, site)
+    if not site.exists():
+        os.replace(new, site)
+        return
+    parked = site.with_name(f".{site.name}.swap-{os.getpid()}")
+    os.replace(site, parked)
+    try:
+        os.replace(new, site)
+    except OSError:
+        os.replace(parked, site)
+        raise
+    os.replace(parked, new)
+
+
+def discard(folder: Path) -> None:
+    """Delete a folder nobody reads any more without making the writer wait for it.
+
+    The old site is thousands of files and folders (a folder per glimmer for its cards,
+    thumbnails and page); unlinking them is most of a no-change rebuild's time on some file
+    systems. Where a detached process can do it, one does; elsewhere it is done here."""
+    if not folder.exists():
+        return
+    if os.name == "posix":
         try:
-            os.replace(new, site)
+            subprocess.Popen(
+                [sys.executable, "-c", "import shutil, sys; shutil.rmtree(sys.argv[1], True)",
+                 str(folder)],
+                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL, start_new_session=True, close_fds=True)
+            return
         except OSError:
-            if old.exists():
-                os.replace(old, site)
-            raise
-    shutil.rmtree(old, ignore_errors=True)
+            pass
+    shutil.rmtree(folder, ignore_errors=True)
 
 
-def run_mkdocs_build(config_file: Path, out: Path) -> None:
-    """The very build `mkdocs build` does, into `out`."""
+def discard_leftovers(site: Path) -> None:
+    """Old sites and half-built ones a killed build (or an older version) left beside the
+    site. Call it holding `swap_lock`."""
+    for pattern in ("old", "building", "swap"):
+        for leftover in site.parent.glob(f".{site.name}.{pattern}-*"):
+            discard(leftover)
+
+
+class _QuietDirty(logging.Filter):
+    """MkDocs warns that a dirty build may leave stale pages and links; ours starts from an
+    empty folder and decides per page from its stored copy's key, so the warning is wrong
+    here (and would stop a `strict: true` build)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith("A 'dirty' build is being performed")
+
+
+def run_mkdocs_build(config_file: Path, out: Path, journal=None) -> None:
+    """The build `mkdocs build` does, into the empty folder `out`, reusing stored pages.
+
+    MkDocs runs in its dirty mode: it builds only the pages the glimmer plugin has no
+    up-to-date stored copy of, and the plugin puts the stored ones in place."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
     config = load_config(config_file=str(config_file), site_dir=str(out))
-    config.plugins.on_startup(command="build", dirty=False)
+    if journal is not None:  # already loaded and checked: the plugin need not read it again
+        for plugin in config.plugins.values():
+            if hasattr(plugin, "preloaded"):
+                plugin.preloaded = journal
+    keep_compiled(config)
+    config.plugins.on_startup(command="build", dirty=True)
+    quiet = _QuietDirty()
+    logger = logging.getLogger("mkdocs.commands.build")
+    logger.addFilter(quiet)
     try:
-        build(config)
+        build(config, dirty=True)
     finally:
+        logger.removeFilter(quiet)
         config.plugins.on_shutdown()
 
 
@@ -148,38 +218,32 @@ def cmd_build(args: argparse.Namespace) -> int:
         print(render([shared_id], fmt))
 
     site = site_dir_of(config_file, args.site_dir)
-    building = site.with_name(f".{site.name}.building-{os.getpid()}")
-    shutil.rmtree(building, ignore_errors=True)
+    # The build writes over the site before last (see plugin/in_place.py), then the two
+    # swap places. A marker says that folder is being written: after a failed or killed
+    # build it is not trusted and the next build starts from an empty one.
+    building = site.with_name(f".{site.name}.previous")
+    marker = building.with_name(building.name + ".incomplete")
     _show_mkdocs_log(logging.WARNING)
     started = time.perf_counter()
-    try:
-        run_mkdocs_build(config_file, building)
-    except (MkDocsException, OSError) as exc:
-        shutil.rmtree(building, ignore_errors=True)
-        print(f"glimmer build: {exc}\nthe site was not changed", file=sys.stderr)
-        return EXIT_PROBLEMS
-    except BaseException:
-        shutil.rmtree(building, ignore_errors=True)
-        raise
-    swap_in(building, site, (settings.cache_dir or site.parent / ".cache") / "build.lock")
+    with swap_lock((settings.cache_dir or site.parent / ".cache") / "build.lock"):
+        discard_leftovers(site)
+        if marker.exists() or not building.is_dir():
+            if building.exists():
+                parked = site.with_name(f".{site.name}.old-{os.getpid()}")
+                os.replace(building, parked)
+                discard(parked)
+            building.mkdir(parents=True)
+        marker.touch()
+        try:
+            run_mkdocs_build(config_file, building, (settings, journal))
+        except (MkDocsException, OSError) as exc:
+            print(f"glimmer build: {exc}\nthe site was not changed", file=sys.stderr)
+            return EXIT_PROBLEMS
+        swap_in(building, site)
+        marker.unlink()
     published = len([e for e in journal.entries if not e.draft])
     print(f"built {published} glimmers into {site} in {time.perf_counter() - started:.1f} s",
           file=sys.stderr)
-    return EXIT_OK
-
-
-def cmd_serve(args: argparse.Namespace) -> int:
-    from mkdocs.commands.serve import serve
-    from mkdocs.exceptions import MkDocsException
-
-    config_file = find_config(args.config)
-    _show_mkdocs_log(logging.INFO)
-    try:
-        serve(config_file=str(config_file), dev_addr=args.dev_addr,
-              open_in_browser=args.open)
-    except MkDocsException as exc:
-        print(f"glimmer serve: {exc}", file=sys.stderr)
-        return EXIT_PROBLEMS
     return EXIT_OK
 
 
@@ -188,11 +252,3 @@ def add_build_parser(sub) -> None:
     p.add_argument("--site-dir", help="where to put the site (default: site_dir in mkdocs.yml, "
                                       "else ./site)")
     p.set_defaults(func=cmd_build)
-
-
-def add_serve_parser(sub) -> None:
-    p = sub.add_parser("serve", help="preview the site while you write (drafts shown)")
-    p.add_argument("--dev-addr", "-a", default=None, metavar="IP:PORT",
-                   help="address to serve on (default: 127.0.0.1:8000)")
-    p.add_argument("--open", action="store_true", help="open the preview in a browser")
-    p.set_defaults(func=cmd_serve)

@@ -156,7 +156,7 @@ def build_parser() -> argparse.ArgumentParser:
                         "computer")
     p.set_defaults(func=cmd_new)
 
-    for name, module in (("build", "build"), ("serve", "build"), ("cards", "cards.command"),
+    for name, module in (("build", "build"), ("serve", "serve"), ("cards", "cards.command"),
                          ("photos", "photo_command"), ("id", "identity"),
                          ("init", "init"), ("upgrade", "upgrade"),
                          ("syndicate", "syndicate.command")):

@@ -228,4 +228,25 @@ def load_settings(config_file: Path, *, publishing: bool = False) -> Settings:
         problems += site_problems(config.get("site_url"), config_file)
     if problems:
         raise SettingsError("\n".join(problems), problems)
+    config = {**config, "markdown_extensions": as_mkdocs_reads(config)}
     return settings_from_config(config, raw, config_file.parent.resolve())
+
+
+MKDOCS_BUILTINS = ("toc", "tables", "fenced_code")  # MkDocs always loads these first
+
+
+def as_mkdocs_reads(config: dict[str, Any]) -> list[Any]:
+    """mkdocs.yml's Markdown extensions as the site's pages get them: MkDocs' own three
+    first, and footnote and anchor titles in the site's language. `glimmer validate` and
+    `glimmer cards` then read excerpts exactly as the build does (the plugin passes MkDocs'
+    list through the same `with_local_titles`)."""
+    from .plugin.labels import with_local_titles
+
+    names, configs = extensions_from_yaml(config.get("markdown_extensions"))
+    ordered = [*MKDOCS_BUILTINS, *(n for n in names if n not in MKDOCS_BUILTINS)]
+    ordered = list(dict.fromkeys(n for n in ordered if isinstance(n, str))) + \
+        [n for n in names if not isinstance(n, str)]
+    theme = config.get("theme") or {}
+    language = str((theme.get("language") if isinstance(theme, dict) else None) or "en")
+    listed = [{n: configs[n]} if isinstance(n, str) and n in configs else n for n in ordered]
+    return with_local_titles(listed, language)

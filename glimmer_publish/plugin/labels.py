@@ -105,9 +105,11 @@ def with_local_titles(extensions: list, language: str) -> list:
     return out
 
 
+@lru_cache(maxsize=65536)  # every listing shows each date again: Babel is slow to format
 def long_date(value, language: str) -> str:
     return format_date(value, format="long", locale=locale_for(language))
 
 
+@lru_cache(maxsize=4096)
 def month_name(value, language: str) -> str:
     return format_date(value, format="LLLL", locale=locale_for(language))

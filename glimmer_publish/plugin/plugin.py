@@ -6,6 +6,7 @@ module only moves data between MkDocs and those functions.
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import logging
 import time
@@ -14,15 +15,15 @@ from pathlib import Path
 import jinja2
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, event_priority
-from mkdocs.structure.files import File, Files
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
+from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
 from .. import site_size
 from .. import write_link as writing
 from ..buddies import Buddy, fetch_latest
 from ..cards import Card, render_cards
-from ..cards.render import prune_cache, site_formats
+from ..cards.render import prune_cache, site_formats, write_if_changed
 from ..cards.shaping import shaping_problem
 from ..entries import Entry, Journal, load_journal
 from ..feeds import build_feeds
@@ -30,15 +31,44 @@ from ..markup import id_prefix, to_html
 from ..problems import render
 from ..settings import Settings, SettingsError, settings_from_config
 from ..syndicate.links import posts_by_slug
-from . import head, pages, practice, problems_panel
+from . import head, in_place, page_cache, pages, practice, problems_panel
 from .config import GlimmerConfig, check_options, site_problems
 from .labels import labels_for, with_local_titles
-from .theme import page_templates, search_path
+from .theme import compiled_templates, page_templates, search_path
 
 log = logging.getLogger("mkdocs.plugins.glimmer")
 THEME_CSS = "assets/glimmer.css"
 THEME_JS = "assets/glimmer.js"
 SEARCH_DIALOG = '<div class="md-search" data-md-component="search" role="dialog">'
+
+
+class PageFile(File):
+    """A generated page: its Markdown is made only if MkDocs reads it, and MkDocs builds it
+    only when there is no stored copy of it (a `--dirty` build, as `glimmer build` runs)."""
+
+    key: str | None = None  # the page's digest in the page store (None: never stored)
+    reuse: Path | None = None  # the stored copy used instead of building
+    make = None  # () -> the page's Markdown
+    _made: str | bytes | None = None
+
+    @property
+    def _content(self):
+        if self._made is None and self.make is not None:
+            self._made = self.make()
+        return self._made
+
+    @_content.setter
+    def _content(self, value) -> None:
+        self._made = value
+
+    def is_modified(self) -> bool:
+        return self.reuse is None
+
+    @classmethod
+    def of(cls, config: MkDocsConfig, source: pages.Source) -> PageFile:
+        file = cls.generated(config, source.src_uri, content="")
+        file._made, file.make = None, lambda: source.markdown
+        return file
 
 
 class GlimmerPlugin(BasePlugin[GlimmerConfig]):
@@ -60,6 +90,14 @@ class GlimmerPlugin(BasePlugin[GlimmerConfig]):
         self.write_link: writing.WriteLink | None = None
         self.syndicated: dict[str, list[tuple[str, str]]] = {}  # slug -> [(network, post URL)]
         self.config_problems: list[str] = []
+        self.preloaded: tuple[Settings, Journal] | None = None  # from `glimmer build`
+        self.store: page_cache.PageStore | None = None  # finished pages kept between builds
+        self.page_files: dict[str, PageFile] = {}
+        self.built: dict[str, str] = {}  # src_uri -> key of the pages built this time
+        self.search_seen = 0  # search entries so far, to tell which page added which
+        self.page_entries: dict[str, list] = {}  # src_uri -> search entries, pages built
+        self.doc_files: list[File] = []
+        self.made: set[str] = set()  # site-relative paths this build makes
 
     def load_config(self, options, config_file_path=None):
         """Our options' problems are kept and reported by `on_config` in our own words.
@@ -77,6 +115,9 @@ class GlimmerPlugin(BasePlugin[GlimmerConfig]):
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Drafts are a preview: only `mkdocs serve` shows them.
         self.serving = command == "serve"
+        # A dirty build (how `glimmer build` and `glimmer serve` run MkDocs) builds only the
+        # pages whose stored copy is out of date; a plain `mkdocs build` builds them all.
+        self.dirty = dirty
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         config_file = Path(config.config_file_path) if config.config_file_path else None
@@ -111,6 +152,7 @@ class GlimmerPlugin(BasePlugin[GlimmerConfig]):
         # Our templates and assets sit right behind the journal's own overrides.
         config.theme.dirs[:] = search_path(config.theme.dirs, config.theme.custom_dir)
         self.templates = page_templates(config.theme.dirs, self.settings.language)
+        self.templates.bytecode_cache = compiled_templates(self._cache_root(), "pages")
         # The share panel, random page and palettes need these on every site, whatever
         # the rest of mkdocs.yml says.
         if THEME_CSS not in config.extra_css:
@@ -145,8 +187,8 @@ class GlimmerPlugin(BasePlugin[GlimmerConfig]):
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         assert self.settings is not None
         self.started = time.time()
-        journal = load_journal(self.settings, include_drafts=self.serving,
-                               drafts_folder=self.serving)
+        journal = self._preloaded_journal() or load_journal(
+            self.settings, include_drafts=self.serving, drafts_folder=self.serving)
         self.problems = list(journal.problems) if self.serving else []
         for problem in self.problems:
             log.error(problem.text())
@@ -157,8 +199,22 @@ class GlimmerPlugin(BasePlugin[GlimmerConfig]):
         for problem in journal.warnings:
             log.warning(problem.text())
         self.journal = journal
-        cache = self.settings.cache_dir or self.settings.repo_root / ".cache" / "glimmer"
-        self.syndicated = posts_by_slug(cache)
+        self.syndicated = posts_by_slug(self._cache_root())
+
+    def _preloaded_journal(self) -> Journal | None:
+        """The journal `glimmer build` has just loaded (drafts included, to check them too),
+        without its drafts: the same as loading it again, at none of the cost."""
+        if self.preloaded is None or self.serving:
+            return None
+        settings, journal = self.preloaded
+        self.preloaded = None
+        if settings != self.settings:
+            return None
+        drafts = [e for e in journal.entries if e.draft]
+        return dataclasses.replace(
+            journal, entries=[e for e in journal.entries if not e.draft],
+            hidden=journal.hidden + len(drafts),
+            withheld=sorted([*journal.withheld, *drafts], key=lambda e: e.path))
 
     def on_serve(self, server, *, config: MkDocsConfig, builder):
         assert self.settings is not None
@@ -189,8 +245,9 @@ class GlimmerPlugin(BasePlugin[GlimmerConfig]):
         ]
         sources += self._practice_pages(files, config)
         self.sources = {s.src_uri: s for s in sources}
-        for source in sources:
-            self._add(files, File.generated(config, source.src_uri, content=source.markdown))
+        self.page_files = {s.src_uri: PageFile.of(config, s) for s in sources}
+        for file in self.page_files.values():
+            self._add(files, file)
         shown = {e.slug for e in entries}
         for src, markdown in problems_panel.broken_pages(self.problems, shown).items():
             self._add(files, File.generated(config, src, content=markdown))
@@ -202,7 +259,67 @@ class GlimmerPlugin(BasePlugin[GlimmerConfig]):
             config.nav = self._nav(files)
             # Entry pages are meant to live outside the menu: don't list them as "omitted".
             config.validation.nav.omitted_files = logging.DEBUG
+        self._plan_pages(config)
+        if self.store is not None:  # the writer's own pages show the menu: always built
+            for file in files.documentation_pages():
+                if not isinstance(file, PageFile):
+                    file.is_modified = lambda: True
         return files
+
+    # ------------------------------------------------------------ stored pages
+
+    def _plan_pages(self, config: MkDocsConfig) -> None:
+        """Give each generated page its key, and reuse the stored copy where there is one."""
+        assert self.settings is not None and self.journal is not None
+        self.built, self.search_seen, self.store = {}, 0, None
+        self.page_entries, self.doc_files = {}, []
+        if not self.dirty:
+            return
+        self.store = page_cache.PageStore(self._cache_root())
+        with_search = self._search_index(config) is not None
+        site = page_cache.site_key(config, config.theme.custom_dir, config.docs_dir,
+                                   extra=(self.serving,))
+        entries = self.journal.entries
+        seen: dict[str, str | None] = {}
+
+        def fp(entry: Entry | None) -> str | None:
+            if entry is None:
+                return ""
+            if entry.slug not in seen:
+                seen[entry.slug] = page_cache.fingerprint(entry)
+            return seen[entry.slug]
+
+        for src, file in self.page_files.items():
+            source = self.sources[src]
+            if source.entry is not None:
+                i = self.position[source.entry.slug]
+                parts = [fp(source.entry), fp(entries[i - 1] if i > 0 else None),
+                         fp(entries[i + 1] if i + 1 < len(entries) else None),
+                         page_cache.fingerprint(sorted(self.cards.get(source.entry.slug,
+                                                                      {}).items())),
+                         page_cache.fingerprint(self.syndicated.get(source.entry.slug, []))]
+            else:
+                parts = [page_cache.fingerprint(source.context),
+                         page_cache.fingerprint(self._head_card(source))]
+            if any(part is None for part in parts):
+                continue  # something in this page's data has no stable text: always built
+            file.key = page_cache.digest(site, src, source.markdown, *parts)
+            if self.store.has(file.key, with_search):
+                file.reuse = self.store.path(file.key)
+
+    def _cache_root(self) -> Path:
+        assert self.settings is not None
+        return self.settings.cache_dir or self.settings.repo_root / ".cache" / "glimmer"
+
+    @staticmethod
+    def _search_index(config: MkDocsConfig):
+        """Material's (or MkDocs') search index, whose entries stored pages must keep."""
+        for plugin in config.plugins.values():
+            index = getattr(plugin, "search_index", None)
+            if index is not None and isinstance(getattr(index, "entries", None), list):
+                enabled = getattr(plugin, "config", {}).get("enabled", True)
+                return index if enabled else None
+        return None
 
     def _practice_pages(self, files: Files, config: MkDocsConfig) -> list[pages.Source]:
         """On this day, the calm year, buddies and the write link, with their data files."""
@@ -271,16 +388,84 @@ class GlimmerPlugin(BasePlugin[GlimmerConfig]):
                       if f.src_uri not in self.sources and not f.src_uri.startswith("glimmers/"))
         return nav
 
-    def on_post_build(self, *, config: MkDocsConfig) -> None:
+    @event_priority(50)  # before the search plugin writes its index
+    def _publish_stored_pages(self, *, config: MkDocsConfig) -> None:
+        """Put the stored pages in the site, and their search entries back in the index,
+        each in the place a clean build gives it."""
+        if self.store is None:
+            return
+        store = self.store
+        index = self._search_index(config)
+        if index is not None:
+            entries = []
+            for file in self.doc_files:
+                if file.src_uri in self.page_entries:
+                    entries += self.page_entries[file.src_uri]
+                elif isinstance(file, PageFile) and file.reuse is not None:
+                    entries += store.search.get(file.key or "", [])
+            index.entries[:] = entries
+        for file in self.page_files.values():
+            if file.reuse is None:
+                continue
+            store.used.add(file.key)
+            target = Path(file.abs_dest_path)
+            if self.problems:  # the preview's panel goes on every page, stored ones too
+                html = problems_panel.inject(file.reuse.read_text(encoding="utf-8"),
+                                             self.problems)
+                write_if_changed(target, html.encode("utf-8"))
+            else:
+                store.place(file.key, target)
+        for src, key in self.built.items():
+            file = self.page_files[src]
+            store.used.add(key)
+            if not self.problems:  # the site's copy becomes the stored one (same inode)
+                store.place(key, Path(file.abs_dest_path))
+        if index is not None:
+            store.save_search()
+
+    def _made(self, files: Files, config: MkDocsConfig) -> set[str]:
+        """Every site-relative path this build makes (but for other plugins' own files)."""
+        pages = {f.src_uri for f in self.doc_files}
+        made = {f.dest_uri for f in files if not f.is_documentation_page() or f.src_uri in pages}
+        made.update(self._outside_files(config))
+        for formats in self.cards.values():
+            for card in formats.values():
+                made.update(p for p in (card.path, card.preview) if p)
+        return made
+
+    @staticmethod
+    def _outside_files(config: MkDocsConfig) -> list[str]:
+        """What MkDocs and the search plugin write besides the files in `files`."""
+        names = [str(n) for n in [*config.theme.static_templates, *config.extra_templates]]
+        if "sitemap.xml" in names:
+            names.append("sitemap.xml.gz")
+        return [*names, "search/search_index.json"]
+
+    def _take_search_entries(self, index, page: str) -> None:
+        """The search entries added since the page before: they belong to this page."""
+        fresh = index.entries[self.search_seen:]
+        self.search_seen = len(index.entries)
+        self.page_entries[page] = fresh
+        key = self.built.get(page)
+        if key is not None:
+            assert self.store is not None
+            self.store.new_search[key] = fresh
+
+    @event_priority(-50)  # after every other plugin has written its files
+    def _report(self, *, config: MkDocsConfig) -> None:
         """Drop cached cards this site no longer uses; say how big the site has grown.
 
         Only a real build prunes and measures: a preview shows drafts and half-written
         entries, and the cards the published site needs should still be there when it is
         built."""
         assert self.settings is not None
+        if self.store is not None:  # built over the last build: drop what it alone had
+            in_place.remove_stale(Path(config.site_dir), self.made, self.started)
         if self.serving:  # the size only matters for what is published
             return
         prune_cache(self.settings, self.card_keys, self.started)
+        if self.store is not None:
+            self.store.prune(self.started)
         size = site_size.measure(Path(config.site_dir))
         log.info(site_size.summary(size))
         warning = site_size.warning(size, self.settings.card_formats,
@@ -323,17 +508,13 @@ class GlimmerPlugin(BasePlugin[GlimmerConfig]):
     def on_page_context(self, context, *, page: Page, config: MkDocsConfig, nav):
         assert self.settings is not None and self.journal is not None
         source = self.sources.get(page.file.src_uri)
-        newest = next(iter(self.journal.entries), None)
-        newest_card = self.cards.get(newest.slug, {}).get("og") if newest else None
+        card = self._head_card(source)
         if source is not None and source.entry is not None:
-            card = self.cards.get(source.entry.slug, {}).get("og")
             meta = head.entry_meta(source.entry, self.settings, card)
         else:
             title = page.title or self.settings.site_name
             if page.is_homepage or page.url.startswith("page/"):
                 title = self.settings.site_name
-            tagged = self.newest_in_tag.get(source.tag) if source is not None else None
-            card = self.cards.get(tagged.slug, {}).get("og") if tagged else newest_card
             description = (page.meta.get("description") or self.settings.site_description
                            or title)
             meta = head.page_meta(title, description, page.url, self.settings, card)
@@ -342,8 +523,29 @@ class GlimmerPlugin(BasePlugin[GlimmerConfig]):
         context["glimmer_meta"] = meta
         return context
 
+    on_post_build = CombinedEvent(_publish_stored_pages, _report)
+
+    def _head_card(self, source: pages.Source | None) -> Card | None:
+        """The card a page's link preview shows: the entry's own, else the newest glimmer's
+        (of the tag, on a tag page)."""
+        assert self.journal is not None
+        if source is not None and source.entry is not None:
+            return self.cards.get(source.entry.slug, {}).get("og")
+        tagged = self.newest_in_tag.get(source.tag) if source is not None else None
+        shown = tagged or next(iter(self.journal.entries), None)
+        return self.cards.get(shown.slug, {}).get("og") if shown else None
+
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
-        return problems_panel.inject(self._name_search_dialog(output), self.problems)
+        output = self._name_search_dialog(output)
+        if self.store is not None:
+            key = getattr(page.file, "key", None)
+            if key is not None:  # stored before the preview's panel goes on
+                self.store.put(key, output.encode("utf-8", errors="xmlcharrefreplace"))
+                self.built[page.file.src_uri] = key
+            index = self._search_index(config)
+            if index is not None:
+                self._take_search_entries(index, page.file.src_uri)
+        return problems_panel.inject(output, self.problems)
 
     def on_post_template(self, output_content: str, *, template_name: str,
                          config: MkDocsConfig) -> str:
@@ -356,6 +558,15 @@ class GlimmerPlugin(BasePlugin[GlimmerConfig]):
 
     def on_env(self, env, *, config: MkDocsConfig, files: Files):
         assert self.settings is not None
+        # The pages in the order MkDocs builds them (and indexes them for search).
+        self.doc_files = [f for f in files.documentation_pages(
+            inclusion=InclusionLevel.is_in_serve if self.serving else InclusionLevel.is_included)]
+        if self.store is not None:  # over the last build's folder: MkDocs writes in place
+            self.made = self._made(files, config)
+            site = Path(config.site_dir)
+            written = [f.dest_uri for f in files if f.dest_uri in self.made and f.is_modified()]
+            in_place.make_room(site / rel for rel in [*written, *self._outside_files(config)])
+        env.bytecode_cache = compiled_templates(self._cache_root(), "theme")
         env.globals["glimmer_labels"] = self.labels
         env.globals["glimmer_feeds"] = head.feed_links(self.settings)
         return env

@@ -28,6 +28,54 @@ def search_path(dirs: Sequence[str], custom_dir: str | None) -> list[str]:
     return [*rest[:at], ours, *rest[at:]]
 
 
+_COMPILED: dict[str, jinja2.BytecodeCache] = {}
+
+
+def compiled_templates(cache: Path, kind: str) -> jinja2.BytecodeCache:
+    """Templates compiled once and kept (in this process and in the cache folder): Material's
+    are many and large, and compiling them was a third of a preview rebuild. Jinja keys each
+    by the template's name and source, so an edited template is compiled again; `kind`
+    keeps apart environments whose options differ (ours and the theme's)."""
+    key = f"{cache}\0{kind}"
+    if key not in _COMPILED:
+        folder = cache / "templates" / kind
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            _COMPILED[key] = jinja2.FileSystemBytecodeCache(str(folder))
+        except OSError:  # a read-only cache folder: compile in memory, once per process
+            _COMPILED[key] = _MemoryBytecodeCache()
+    return _COMPILED[key]
+
+
+class _MemoryBytecodeCache(jinja2.BytecodeCache):
+    def __init__(self) -> None:
+        self.compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket) -> None:
+        if bucket.key in self.compiled:
+            bucket.bytecode_from_string(self.compiled[bucket.key])
+
+    def dump_bytecode(self, bucket) -> None:
+        self.compiled[bucket.key] = bucket.bytecode_to_string()
+
+
+def keep_compiled(config) -> None:
+    """Give every Jinja environment the theme makes (MkDocs and its plugins ask for several)
+    the compiled-template cache of the journal's cache folder."""
+    plugin = config.plugins.get("glimmer")
+    chosen = getattr(getattr(plugin, "config", None), "cache_dir", None)
+    root = Path(config.config_file_path or "mkdocs.yml").resolve().parent
+    cache = root / chosen if chosen else root / ".cache" / "glimmer"
+    make = config.theme.get_env
+
+    def get_env():
+        env = make()
+        env.bytecode_cache = compiled_templates(cache, "theme")
+        return env
+
+    config.theme.get_env = get_env
+
+
 def page_templates(dirs: Sequence[str], language: str) -> jinja2.Environment:
     """The Jinja environment our page templates are drawn with: the same search path as
     the theme (so `custom_dir` overrides them), escaping on, words from the gettext catalog

@@ -1,0 +1,66 @@
+"""Building over the previous build's folder instead of an empty one.
+
+Making the folders of a fresh site (one per glimmer for its page, cards and thumbnails) is
+most of a rebuild's time on some file systems, and deleting the old one as much again. So
+`glimmer build` alternates between two folders (the site and the one before it) and
+`glimmer serve` keeps one: each build writes over what is there. Two rules keep that safe:
+
+- a file that is shared with another (a hard link into the card or page cache, or into the
+  other site) is unlinked before MkDocs writes it, because MkDocs writes files in place;
+- whatever this build did not make is removed at the end, so the folder holds exactly what
+  a clean build gives (tests/test_incremental_properties.py).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from pathlib import Path
+
+
+def make_room(paths: Iterable[str | os.PathLike]) -> None:
+    """Unlink each of these files if other names share it: MkDocs is about to write it."""
+    for path in paths:
+        try:
+            if os.stat(path, follow_symlinks=False).st_nlink > 1:
+                os.unlink(path)
+        except OSError:
+            continue
+
+
+def remove_stale(site: Path, made: set[str], since: float) -> int:
+    """Delete files under `site` this build did not make, and folders left empty.
+
+    `made` holds the site-relative paths the build is known to have made or kept; a file
+    written since `since` (another plugin's, say) counts as made too. Returns how many."""
+    removed = 0
+
+    def walk(folder: str, rel: str) -> bool:
+        """True when the folder is empty afterwards."""
+        nonlocal removed
+        empty = True
+        try:
+            listing = list(os.scandir(folder))
+        except OSError:
+            return False
+        for entry in listing:
+            name = f"{rel}{entry.name}"
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    if walk(entry.path, name + "/"):
+                        os.rmdir(entry.path)
+                        removed += 1
+                    else:
+                        empty = False
+                    continue
+                if name in made or entry.stat(follow_symlinks=False).st_mtime >= since:
+                    empty = False
+                    continue
+                os.unlink(entry.path)
+                removed += 1
+            except OSError:
+                empty = False
+        return empty
+
+    walk(str(site), "")
+    return removed

@@ -1,0 +1,210 @@
+"""Finished pages kept between builds, so a rebuild only draws the pages that changed.
+
+Each generated page gets a key: a digest of everything its HTML is made from (the site's
+settings, theme, navigation and code, see `site_key`, plus the page's own data, see the
+plugin). A page whose key has a stored copy is not built again: the copy is linked into the
+site, and its search-index entries are put back in the same place. A clean build and a
+rebuild therefore give the same bytes (tests/test_incremental_properties.py).
+
+The store lives in the journal's cache folder: `pages/<key>.html` and one `pages/search.json`
+holding the search entries of the pages the last build used.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import tempfile
+from collections.abc import Iterable, Mapping
+from functools import lru_cache
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+PACKAGE = Path(__file__).resolve().parent.parent
+VERSION = 1  # bump when the way pages are stored changes
+_ADDRESS = re.compile(r" at 0x[0-9a-f]+")
+
+
+def digest(*parts: object) -> str:
+    h = hashlib.sha256()
+    for part in parts:
+        h.update(part if isinstance(part, bytes) else str(part).encode("utf-8", "surrogatepass"))
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+@lru_cache(maxsize=1)
+def code_digest() -> str:
+    """Our own code, templates, styles and catalogs (not the fonts: pages never see them)."""
+    h = hashlib.sha256()
+    for path in sorted(PACKAGE.rglob("*")):
+        if path.is_file() and "fonts" not in path.relative_to(PACKAGE).parts \
+                and path.suffix not in (".pyc", ".ttf", ".otf"):
+            h.update(path.relative_to(PACKAGE).as_posix().encode())
+            h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+@lru_cache(maxsize=1)
+def installed_digest() -> str:
+    """Every installed distribution and its version: MkDocs, Material, Markdown extensions,
+    any other plugin. An upgrade of any of them draws every page again."""
+    names = sorted(f"{d.metadata['Name']}=={d.version}" for d in metadata.distributions())
+    return digest(*names)
+
+
+def stable(value: Any) -> Any:
+    """A JSON-able form of a config value that is the same from one run to the next."""
+    if isinstance(value, Mapping):
+        return {str(k): stable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set, frozenset)):
+        items = [stable(v) for v in value]
+        return sorted(items, key=repr) if isinstance(value, (set, frozenset)) else items
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    if isinstance(value, Path):
+        return str(value)
+    config = getattr(value, "config", None)  # a plugin: its class and its options
+    if isinstance(config, Mapping):
+        return {"plugin": f"{type(value).__module__}.{type(value).__qualname__}",
+                "options": stable(config)}
+    module_file = getattr(value, "__file__", None)  # a hook module: its source
+    if isinstance(module_file, str) and os.path.isfile(module_file):
+        return {"module": digest(Path(module_file).read_bytes())}
+    if hasattr(value, "__dict__") and not callable(value):
+        return {"type": type(value).__qualname__, **stable(vars(value))}
+    return _ADDRESS.sub("", repr(value))
+
+
+def _tree(folder: str | os.PathLike | None, only: tuple[str, ...] = ()) -> list[str]:
+    """Names and bytes of a folder's files (the journal's own templates and pages)."""
+    if not folder or not os.path.isdir(folder):
+        return []
+    out = []
+    for path in sorted(Path(folder).rglob("*")):
+        if path.is_file() and (not only or path.suffix in only):
+            out.append(f"{path.relative_to(folder).as_posix()}:{digest(path.read_bytes())}")
+        elif path.is_file():
+            out.append(path.relative_to(folder).as_posix())
+    return out
+
+
+SKIP = {"config_file_path", "site_dir", "docs_dir", "plugins", "watch", "dev_addr"}
+
+
+def site_key(config: Mapping[str, Any], theme_custom_dir: str | None, docs_dir: str,
+             extra: Iterable[object] = ()) -> str:
+    """What every page's HTML depends on besides its own data: MkDocs' settings (the
+    journal's mkdocs.yml as read, navigation included), the journal's theme overrides, its
+    own pages in docs/ (their titles are in every page's menu), our code and the versions
+    of everything installed."""
+    settings = {k: stable(v) for k, v in config.items() if k not in SKIP}
+    plugins = config.get("plugins") or {}
+    settings["plugins"] = {name: stable(p) for name, p in plugins.items()}
+    return digest(VERSION, code_digest(), installed_digest(),
+                  json.dumps(settings, sort_keys=True, default=repr),
+                  *_tree(theme_custom_dir), *_tree(docs_dir, (".md", ".markdown")), *extra)
+
+
+def fingerprint(value: object) -> str | None:
+    """A digest of a page's own data (dataclasses, dicts, lists of them): None when the data
+    holds something whose text changes from run to run, so that page is always built."""
+    text = repr(value)
+    if _ADDRESS.search(text):
+        return None
+    return digest(text)
+
+
+class PageStore:
+    """The stored pages and their search entries, in `<cache>/pages/`."""
+
+    def __init__(self, cache: Path):
+        self.folder = cache / "pages"
+        self.search: dict[str, list] = {}
+        self.used: set[str] = set()
+        self.new_search: dict[str, list] = {}
+        try:
+            data = json.loads((self.folder / "search.json").read_text(encoding="utf-8"))
+            if isinstance(data, dict) and data.get("version") == VERSION:
+                self.search = data.get("pages") or {}
+        except (OSError, ValueError):
+            pass  # no store yet, or a damaged one: those pages are simply built
+
+    def path(self, key: str) -> Path:
+        return self.folder / f"{key}.html"
+
+    def has(self, key: str, with_search: bool) -> bool:
+        return self.path(key).is_file() and (not with_search or key in self.search)
+
+    def put(self, key: str, html: bytes) -> Path:
+        """Store a page just built (atomically: a killed build never leaves half a page)."""
+        target = self.path(key)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".page.", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(html)
+            os.chmod(tmp, 0o644)
+            os.replace(tmp, target)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        return target
+
+    def save_search(self) -> None:
+        """Keep the search entries of this build's pages (and only those)."""
+        pages = {k: self.new_search.get(k, self.search.get(k)) for k in sorted(self.used)}
+        pages = {k: v for k, v in pages.items() if v is not None}
+        self.folder.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".search.", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                json.dump({"version": VERSION, "pages": pages}, fh, ensure_ascii=False,
+                          separators=(",", ":"))
+            os.chmod(tmp, 0o644)
+            os.replace(tmp, self.folder / "search.json")
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+    def place(self, key: str, target: Path) -> None:
+        """The stored page at `target`, as a hard link (a copy where links fail)."""
+        stored = self.path(key)
+        try:
+            if os.path.samefile(stored, target):
+                return
+        except OSError:
+            pass
+        target.parent.mkdir(parents=True, exist_ok=True)
+        link = target.with_name(f".{target.name}.{os.getpid()}.link")
+        try:
+            link.unlink(missing_ok=True)
+            os.link(stored, link)
+            os.replace(link, target)
+        except OSError:
+            link.unlink(missing_ok=True)
+            data = stored.read_bytes()
+            fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+            os.chmod(tmp, 0o644)
+            os.replace(tmp, target)
+
+    def prune(self, before: float) -> int:
+        """Delete stored pages this build did not use (older than its start)."""
+        removed = 0
+        if not self.folder.is_dir():
+            return 0
+        for path in self.folder.iterdir():
+            if path.suffix != ".html" or path.stem in self.used:
+                continue
+            try:
+                if path.stat().st_mtime < before:
+                    path.unlink()
+                    removed += 1
+            except OSError:
+                continue
+        return removed
