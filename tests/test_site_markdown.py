@@ -232,9 +232,17 @@ def test_the_cli_reads_bodies_with_the_same_extensions(site):
     """`glimmer cards`/`validate` read mkdocs.yml themselves: same excerpt as the feeds."""
     settings = load_settings(site.parent / "mkdocs.yml")
     assert "footnotes" in settings.markdown_extensions
-    assert settings.markdown_configs["toc"] == {"permalink": True}
+    assert settings.markdown_configs["toc"]["permalink"] is True
     notes = next(e for e in load_journal(settings).entries if e.slug == SLUG)
     assert notes.excerpt == "The kettle sang. Then it stopped."
+    # exactly the settings the plugin builds the site with (so `glimmer build` can hand its
+    # checked journal to the plugin instead of reading it twice)
+    from mkdocs.config import load_config
+
+    config = load_config(config_file=str(site.parent / "mkdocs.yml"))
+    config.plugins.on_startup(command="build", dirty=True)
+    config = config.plugins.on_config(config)
+    assert config.plugins["glimmer"].settings == settings
 
 
 def test_a_broken_override_is_named_in_one_line_not_a_traceback(tmp_path, card_cache):

@@ -76,6 +76,7 @@ class GlimmerPlugin(BasePlugin[GlimmerConfig]):
 
     def __init__(self) -> None:
         self.serving = False
+        self.dirty = False  # set by on_startup: `glimmer build`/`serve` build dirty
         self.settings: Settings | None = None
         self.journal: Journal | None = None
         self.cards: dict[str, dict[str, Card]] = {}
