@@ -99,10 +99,17 @@ class Builds:
     cache_edited: Fingerprint
     added: Fingerprint
     cache_added: Fingerprint
+    pages: list[Fingerprint]  # the stored pages after each build: cold, again, edited
 
     @property
     def settings(self):
         return load_settings(self.root / "mkdocs.yml")
+
+
+def stored_pages(root: Path) -> Fingerprint:
+    return {p: v for p, v in fingerprint(root / ".cache" / "glimmer" / "pages").items()
+            if p.endswith(".html")}
+
 
 
 @pytest.fixture(scope="module")
@@ -112,19 +119,22 @@ def builds(tmp_path_factory) -> Builds:
     cache = root / ".cache" / "glimmer" / "cards"
     glimmer_build(root)
     cold, cache_cold = fingerprint(root / "site"), fingerprint(cache)
+    pages = [stored_pages(root)]
     glimmer_build(root)
     again, cache_again = fingerprint(root / "site"), fingerprint(cache)
+    pages.append(stored_pages(root))
     edited = root / "entries" / "2026" / EDITED
     edited.write_text(edited.read_text(encoding="utf-8") + "My neighbour wrote its name for me.\n",
                       encoding="utf-8")
     glimmer_build(root)
     after_edit, cache_edited = fingerprint(root / "site"), fingerprint(cache)
+    pages.append(stored_pages(root))
     (root / "entries" / "2026" / ADDED).write_text(
         '---\ntitle: "Geese heading south"\ndate: 2026-11-25 16:20\ntags: [birds]\n---\n'
         "A long, untidy V of them, calling all the way over the school.\n", encoding="utf-8")
     glimmer_build(root)
     return Builds(root, cold, again, after_edit, cache_cold, cache_again, cache_edited,
-                  fingerprint(root / "site"), fingerprint(cache))
+                  fingerprint(root / "site"), fingerprint(cache), pages)
 
 
 def test_cold_build_renders_every_card_into_the_cache(builds):
@@ -200,3 +210,26 @@ def test_adding_an_entry_renders_only_its_cards(builds):
     assert {p for p in changed(builds.edited, builds.added) if p.startswith("cards/")} == {
         p for p in builds.added if p.startswith(f"cards/{slug}/")}
     assert rewritten(builds.edited, builds.added) == []
+
+
+def test_no_change_rebuild_draws_no_page(builds):
+    cold, again, _ = builds.pages
+    # every generated page was stored by the cold build and reused as it was
+    generated = [p for p in builds.cold if p.endswith("index.html") and not p.startswith("about/")]
+    assert len(cold) == len(generated)
+    assert again == cold
+
+
+def test_edit_draws_only_the_pages_whose_html_changed(builds):
+    _, again, edited = builds.pages
+    drawn = set(edited) - set(again)
+    pages_changed = {p for p in changed(builds.again, builds.edited)
+                     if p.endswith("index.html") and not p.startswith("about/")}
+    slug = EDITED.removesuffix(".md")
+    assert f"glimmers/{slug}/index.html" in pages_changed
+    # a stored page per changed page (one drawn again with the same bytes keeps its file);
+    # every other page was linked from the store
+    assert len(drawn) == len(pages_changed)
+    assert len(drawn) < len(edited) / 2
+    stored = {data for _, _, data in edited.values()}
+    assert all(builds.edited[p][2] in stored for p in pages_changed)

@@ -381,8 +381,11 @@ def _collect(todo, outputs, cache: Path, result: CardsResult, publish) -> None:
         for fmt, (data, ext, preview) in images.items():
             if problem is None:  # a stand-in card is never cached: the problem shows every build
                 if preview:
-                    write_if_changed(cache.parent / PREVIEWS / f"{keys[fmt]}.webp", preview)
+                    preview_file = cache.parent / PREVIEWS / f"{keys[fmt]}.webp"
+                    write_if_changed(preview_file, preview)
+                    preview = preview_file  # published as a link, as later builds will
                 write_if_changed(cache / f"{keys[fmt]}.{ext}", data)
+                data = cache / f"{keys[fmt]}.{ext}"
             else:
                 result.failed += 1
             result.rendered += 1

@@ -6,8 +6,7 @@ plugin). A page whose key has a stored copy is not built again: the copy is link
 site, and its search-index entries are put back in the same place. A clean build and a
 rebuild therefore give the same bytes (tests/test_incremental_properties.py).
 
-The store lives in the journal's cache folder: `pages/<key>.html` and one `pages/search.json`
-holding the search entries of the pages the last build used.
+The store lives in the journal's cache folder (see `PageStore`).
 """
 
 from __future__ import annotations
@@ -119,29 +118,46 @@ def fingerprint(value: object) -> str | None:
 
 
 class PageStore:
-    """The stored pages and their search entries, in `<cache>/pages/`."""
+    """The stored pages, in `<cache>/pages/`: each page's HTML once per distinct content
+    (`<digest of the bytes>.html`), and `index.json` mapping each page key of the last build
+    to its HTML and its search entries. A page drawn again with the same bytes therefore
+    keeps its file, and so its inode and mtime in the site (rsync sees no change)."""
 
     def __init__(self, cache: Path):
         self.folder = cache / "pages"
-        self.search: dict[str, list] = {}
+        self.index: dict[str, dict] = {}
+        self.new: dict[str, dict] = {}
         self.used: set[str] = set()
-        self.new_search: dict[str, list] = {}
         try:
-            data = json.loads((self.folder / "search.json").read_text(encoding="utf-8"))
+            data = json.loads((self.folder / "index.json").read_text(encoding="utf-8"))
             if isinstance(data, dict) and data.get("version") == VERSION:
-                self.search = data.get("pages") or {}
+                self.index = data.get("pages") or {}
         except (OSError, ValueError):
             pass  # no store yet, or a damaged one: those pages are simply built
 
+    def _entry(self, key: str) -> dict | None:
+        return self.new.get(key) or self.index.get(key)
+
     def path(self, key: str) -> Path:
-        return self.folder / f"{key}.html"
+        entry = self._entry(key) or {}
+        return self.folder / f"{entry.get('html', 'missing')}.html"
 
     def has(self, key: str, with_search: bool) -> bool:
-        return self.path(key).is_file() and (not with_search or key in self.search)
+        entry = self.index.get(key)
+        return (isinstance(entry, dict) and isinstance(entry.get("html"), str)
+                and (not with_search or isinstance(entry.get("search"), list))
+                and self.path(key).is_file())
 
-    def put(self, key: str, html: bytes) -> Path:
+    def search(self, key: str) -> list:
+        return (self._entry(key) or {}).get("search") or []
+
+    def put(self, key: str, html: bytes) -> None:
         """Store a page just built (atomically: a killed build never leaves half a page)."""
-        target = self.path(key)
+        name = hashlib.sha256(html).hexdigest()
+        self.new[key] = {"html": name}
+        target = self.folder / f"{name}.html"
+        if target.is_file():
+            return
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".page.", suffix=".tmp")
         try:
@@ -152,20 +168,22 @@ class PageStore:
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
-        return target
 
-    def save_search(self) -> None:
-        """Keep the search entries of this build's pages (and only those)."""
-        pages = {k: self.new_search.get(k, self.search.get(k)) for k in sorted(self.used)}
-        pages = {k: v for k, v in pages.items() if v is not None}
+    def set_search(self, key: str, entries: list) -> None:
+        if key in self.new:
+            self.new[key]["search"] = entries
+
+    def save(self) -> None:
+        """Keep the index of this build's pages (and only those)."""
+        pages = {k: self._entry(k) for k in sorted(self.used) if self._entry(k)}
         self.folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".search.", suffix=".tmp")
+        fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".index.", suffix=".tmp")
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as fh:
                 json.dump({"version": VERSION, "pages": pages}, fh, ensure_ascii=False,
                           separators=(",", ":"))
             os.chmod(tmp, 0o644)
-            os.replace(tmp, self.folder / "search.json")
+            os.replace(tmp, self.folder / "index.json")
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
@@ -195,11 +213,12 @@ class PageStore:
 
     def prune(self, before: float) -> int:
         """Delete stored pages this build did not use (older than its start)."""
+        keep = {str((self._entry(k) or {}).get("html")) for k in self.used}
         removed = 0
         if not self.folder.is_dir():
             return 0
         for path in self.folder.iterdir():
-            if path.suffix != ".html" or path.stem in self.used:
+            if path.suffix != ".html" or path.stem in keep:
                 continue
             try:
                 if path.stat().st_mtime < before:

@@ -319,6 +319,10 @@ class GlimmerPlugin(BasePlugin[GlimmerConfig]):
             index = getattr(plugin, "search_index", None)
             if index is not None and isinstance(getattr(index, "entries", None), list):
                 enabled = getattr(plugin, "config", {}).get("enabled", True)
+                # Material merges the last dirty build's index into this one: we hand it
+                # the whole index ourselves, in order.
+                if getattr(plugin, "search_index_prev", None) is not None:
+                    plugin.search_index_prev = None
                 return index if enabled else None
         return None
 
@@ -403,7 +407,7 @@ class GlimmerPlugin(BasePlugin[GlimmerConfig]):
                 if file.src_uri in self.page_entries:
                     entries += self.page_entries[file.src_uri]
                 elif isinstance(file, PageFile) and file.reuse is not None:
-                    entries += store.search.get(file.key or "", [])
+                    entries += store.search(file.key or "")
             index.entries[:] = entries
         for file in self.page_files.values():
             if file.reuse is None:
@@ -421,8 +425,7 @@ class GlimmerPlugin(BasePlugin[GlimmerConfig]):
             store.used.add(key)
             if not self.problems:  # the site's copy becomes the stored one (same inode)
                 store.place(key, Path(file.abs_dest_path))
-        if index is not None:
-            store.save_search()
+        store.save()
 
     def _made(self, files: Files, config: MkDocsConfig) -> set[str]:
         """Every site-relative path this build makes (but for other plugins' own files)."""
@@ -450,7 +453,7 @@ class GlimmerPlugin(BasePlugin[GlimmerConfig]):
         key = self.built.get(page)
         if key is not None:
             assert self.store is not None
-            self.store.new_search[key] = fresh
+            self.store.set_search(key, fresh)
 
     @event_priority(-50)  # after every other plugin has written its files
     def _report(self, *, config: MkDocsConfig) -> None:
