@@ -7,6 +7,7 @@ replaces any of our templates, styles or scripts by a file of the same name in i
 
 from __future__ import annotations
 
+import sysconfig
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -67,13 +68,37 @@ def keep_compiled(config) -> None:
     root = Path(config.config_file_path or "mkdocs.yml").resolve().parent
     cache = root / chosen if chosen else root / ".cache" / "glimmer"
     make = config.theme.get_env
+    dirs = tuple(config.theme.dirs)
 
     def get_env():
         env = make()
         env.bytecode_cache = compiled_templates(cache, "theme")
+        env.list_templates = lambda *args, **kwargs: _listed(env, dirs, args, kwargs)
         return env
 
     config.theme.get_env = get_env
+
+
+_LISTED: dict[tuple, list[str]] = {}
+
+
+def _listed(env: jinja2.Environment, dirs: tuple[str, ...], args, kwargs) -> list[str]:
+    """The theme's file list, walked once per process while its folders stay as they are.
+
+    MkDocs lists every file of the theme on each build (Material has some 14,000, its
+    icons); a preview rebuilds after each save. Folders outside the installed packages
+    (the journal's custom_dir) are looked at again each time."""
+    installed = (sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"])
+    signature = []
+    for folder in dirs:
+        if not folder.startswith(installed):
+            for path in sorted(Path(folder).rglob("*")):
+                stat = path.stat()
+                signature.append((str(path), stat.st_mtime_ns, stat.st_size))
+    key = (dirs, tuple(signature), repr(args), repr(sorted(kwargs.items())))
+    if key not in _LISTED:
+        _LISTED[key] = jinja2.Environment.list_templates(env, *args, **kwargs)
+    return list(_LISTED[key])
 
 
 def page_templates(dirs: Sequence[str], language: str) -> jinja2.Environment:
