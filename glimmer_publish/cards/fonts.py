@@ -17,10 +17,10 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
 
-from fontTools.ttLib import TTFont
 from PIL import ImageFont
 
 from .breaks import graphemes
+from .cmap import codepoints
 
 FONT_DIR = Path(__file__).resolve().parent.parent / "fonts"
 EMOJI_SIZE = 109  # the only size Noto Color Emoji's bitmaps load at
@@ -127,6 +127,11 @@ ALL_FACES = tuple(dict.fromkeys((*TITLE, *TEXT, *LABEL, *HAN.values())))
 @cache
 def coverage(face: Face) -> frozenset[int]:
     """Code points the face has a glyph for (read from its cmap, nothing else is parsed)."""
+    found = codepoints(face.path)  # the same answer as fontTools', without naming glyphs
+    if found is not None:
+        return found
+    from fontTools.ttLib import TTFont
+
     font = TTFont(face.path, lazy=True, fontNumber=0)
     try:
         return frozenset(font["cmap"].getBestCmap())
