@@ -203,7 +203,7 @@ def load_journal(
     half-written glimmer can stay on the writer's machine; its entries count as drafts.
     """
     # Excerpts and alt text are read from bodies rendered with the journal's own extensions.
-    markup.configure(settings.markdown_extensions, settings.markdown_configs)
+    markup.configure(settings.markdown_extensions, settings.markdown_configs, settings.cache_dir)
     files = list(paths) if paths is not None else find_entry_files(settings.entries_dir)
     local = (find_entry_files(settings.entries_dir / DRAFTS_FOLDER)
              if drafts_folder and paths is None else [])
@@ -218,6 +218,8 @@ def load_journal(
         if entry is not None:
             loaded.append(replace(entry, draft=True) if file in local else entry)
     cache.finish(whole=paths is None)
+    if paths is None:  # the rendered bodies worth keeping are these
+        markup.keep_bodies(e.body for e in loaded)
     problems.extend(_duplicate_slugs(loaded, settings))
     visible = [e for e in loaded if not e.private and (include_drafts or not e.draft)]
     withheld = [e for e in loaded if e.private or (e.draft and not include_drafts)]

@@ -314,7 +314,7 @@ def build_feeds(
     dropped here again anyway, before anything (tags, dates) is derived from them.
     """
     _check_site_url(settings)
-    configure(settings.markdown_extensions, settings.markdown_configs)
+    configure(settings.markdown_extensions, settings.markdown_configs, settings.cache_dir)
     cards = cards or {}
     public = sorted((e for e in entries if not e.draft and not e.private),
                     key=lambda e: (e.date, e.slug), reverse=True)
