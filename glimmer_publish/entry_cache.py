@@ -28,6 +28,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
+from . import markup
+
 if TYPE_CHECKING:
     from .entries import Entry
     from .problems import Problem
@@ -41,8 +43,10 @@ _SOURCES = ("entries.py", "markup.py", "palettes.py", "problems.py", "entry_cach
 Key = tuple[str, str]  # (absolute path, SHA-256 of the file's bytes)
 Record = tuple["Entry | None", tuple["Problem", ...]]
 
-# Records by cache key: one journal's at a time, each load keeping only the files it read.
-_memory: dict[str, dict[Key, Record]] = {}
+# Records by cache key and Markdown pipeline: one journal's at a time, each load keeping only
+# the files it read. Entries remember their rendered text (body_text, excerpt) once asked, so
+# a new pipeline (mkdocs.yml's extensions edited during `glimmer serve`) gets new ones.
+_memory: dict[tuple[str, int], dict[Key, Record]] = {}
 
 
 def _code_digest() -> str:
@@ -187,7 +191,8 @@ class EntryCache:
         self.key = cache_key(settings)
         folder = settings.cache_dir
         self.file = folder / FILE_NAME if folder is not None else None
-        self.known: dict[Key, Record] | None = _memory.get(self.key)
+        self.memory_key = (self.key, markup.generation())
+        self.known: dict[Key, Record] | None = _memory.get(self.memory_key)
         self.rows: dict[Key, tuple] = {}  # from the cache file, decoded when asked for
         self.used: dict[Key, Record] = {}
         self.changed = False
@@ -236,7 +241,7 @@ class EntryCache:
             dropped = False
             records = {**known, **self.used}
         _memory.clear()
-        _memory[self.key] = records
+        _memory[self.memory_key] = records
         if whole and (self.changed or dropped):
             self._save(records)
 

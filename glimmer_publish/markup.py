@@ -255,9 +255,8 @@ class _Memo:
     def file(self) -> Path | None:
         if self.folder is None:
             return None
-        if not self.described:  # the built-in pipeline, never configured
-            self.key, self.described = _memo_key(_PIPELINE.extensions, _PIPELINE.configs), True
-        return None if self.key is None else self.folder / self.NAME
+        key = pipeline_key()
+        return None if key is None else self.folder / self.NAME
 
     def row(self, body: str) -> dict[str, str]:
         digest = _digest(body)
@@ -340,6 +339,19 @@ def _at_exit() -> None:
     if not _registered:
         _registered = True
         atexit.register(save_memo)
+
+
+def generation() -> int:
+    """A number that changes whenever `configure` changes the pipeline (in this process)."""
+    return _PIPELINE.generation
+
+
+def pipeline_key() -> str | None:
+    """A digest of the configured pipeline that another process would compute the same
+    (None when its options name live objects, which no digest can describe)."""
+    if not _MEMO.described:
+        _MEMO.key, _MEMO.described = _memo_key(_PIPELINE.extensions, _PIPELINE.configs), True
+    return _MEMO.key
 
 
 def save_memo() -> None:

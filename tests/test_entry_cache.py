@@ -158,3 +158,15 @@ def test_without_a_cache_folder_nothing_is_written(tmp_path):
     settings = Settings(repo_root=tmp_path, entries_dir=entries)
     assert [e.title for e in load_journal(settings).entries] == ["A"]
     assert sorted(p.name for p in tmp_path.rglob("*")) == ["a.md", "entries"]
+
+
+def test_new_markdown_extensions_give_excerpts_rendered_with_them(journal):
+    """`glimmer serve` after mkdocs.yml's extensions were edited: no excerpt from before."""
+    journal.entry("a.md", body='She said "yes" -- softly.')
+    (entry,) = load_journal(journal.settings).entries
+    assert entry.excerpt == 'She said "yes" -- softly.'
+    smart = replace(journal.settings, markdown_extensions=("smarty",))
+    (entry,) = load_journal(smart).entries
+    assert entry.excerpt == "She said \u201cyes\u201d \u2013 softly."
+    (entry,) = load_journal(journal.settings).entries
+    assert entry.excerpt == 'She said "yes" -- softly.'
