@@ -170,16 +170,37 @@ class Journal:
 
 def find_entry_files(entries_dir: Path) -> list[Path]:
     """Every `*.md` below the entries folder, except hidden, `_`-prefixed and README files."""
-    found: list[Path] = []
-    for dirpath, dirnames, filenames in os.walk(entries_dir, followlinks=False):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith((".", "_")))
-        for name in sorted(filenames):
-            if (
-                name.lower().endswith(".md")
-                and not name.startswith((".", "_"))
-                and name.lower() != "readme.md"
-            ):
-                found.append(Path(dirpath) / name)
+    return [path for path, _ in _entry_files(entries_dir)]
+
+
+def _is_entry_name(name: str) -> bool:
+    return (name.lower().endswith(".md") and not name.startswith((".", "_"))
+            and name.lower() != "readme.md")
+
+
+def _entry_files(folder: Path) -> list[tuple[Path, os.DirEntry]]:
+    """`find_entry_files` (the order and the choice of os.walk without following links),
+    with each file's directory entry: it knows without asking the disk again whether the
+    file is a link and (mostly) whether it is a regular file."""
+    try:
+        with os.scandir(folder) as it:
+            listed = sorted(it, key=lambda e: e.name)
+    except OSError:
+        return []
+    found: list[tuple[Path, os.DirEntry]] = []
+    folders = []
+    for item in listed:
+        try:
+            is_dir = item.is_dir()
+        except OSError:
+            is_dir = False
+        if is_dir:
+            if not item.name.startswith((".", "_")) and not item.is_symlink():
+                folders.append(item)
+        elif _is_entry_name(item.name):
+            found.append((folder / item.name, item))
+    for item in folders:
+        found.extend(_entry_files(folder / item.name))
     return found
 
 
@@ -204,15 +225,24 @@ def load_journal(
     """
     # Excerpts and alt text are read from bodies rendered with the journal's own extensions.
     markup.configure(settings.markdown_extensions, settings.markdown_configs, settings.cache_dir)
-    files = list(paths) if paths is not None else find_entry_files(settings.entries_dir)
-    local = (find_entry_files(settings.entries_dir / DRAFTS_FOLDER)
-             if drafts_folder and paths is None else [])
+    known: dict[Path, os.DirEntry] = {}
+    if paths is None:
+        listed = _entry_files(settings.entries_dir)
+        files = [path for path, _ in listed]
+        known.update(listed)
+    else:
+        files = list(paths)
+    local = []
+    if drafts_folder and paths is None:
+        listed = _entry_files(settings.entries_dir / DRAFTS_FOLDER)
+        local = [path for path, _ in listed]
+        known.update(listed)
     problems: list[Problem] = []
     warnings: list[Problem] = []
     loaded: list[Entry] = []
     cache = EntryCache(settings)
     for file in [*files, *local]:
-        entry, found = _load_entry(file, settings, cache)
+        entry, found = _load_entry(file, settings, cache, known.get(file))
         for p in found:
             (warnings if p.severity == "warning" else problems).append(p)
         if entry is not None:
@@ -274,13 +304,13 @@ def load_entry(path: Path, settings: Settings) -> tuple[Entry | None, list[Probl
     return _load_entry(path, settings, None)
 
 
-def _load_entry(path: Path, settings: Settings, cache: EntryCache | None
-                ) -> tuple[Entry | None, list[Problem]]:
+def _load_entry(path: Path, settings: Settings, cache: EntryCache | None,
+                listed: os.DirEntry | None = None) -> tuple[Entry | None, list[Problem]]:
     """`load_entry`, with the record of an unchanged file taken from `cache` if it has one."""
     absolute = path.absolute()
     source = _relative(absolute, settings.repo_root)
     report = _Report(source)
-    raw = _read(path, settings, report)
+    raw = _read(path, settings, report, listed)
     if raw is None:
         return None, report.problems
     digest = hashlib.sha256(raw).hexdigest()
@@ -339,9 +369,13 @@ def _visible(text: str) -> str:
     return _FORBIDDEN.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
-def _read(path: Path, settings: Settings, report: _Report) -> bytes | None:
+def _read(path: Path, settings: Settings, report: _Report,
+          listed: os.DirEntry | None = None) -> bytes | None:
+    """The file's bytes, if it is an entry file that may be read (`listed`: its directory
+    entry, which already knows whether it is a link or a regular file)."""
     try:
-        if path.is_symlink():
+        link = listed.is_symlink() if listed is not None else path.is_symlink()
+        if link:
             target = path.resolve()
             root = settings.repo_root.resolve()
             if not target.is_relative_to(root):
@@ -352,17 +386,20 @@ def _read(path: Path, settings: Settings, report: _Report) -> bytes | None:
             report.error(1, 1, "", f"'{path.name}' is a reserved file name on Windows",
                          f"rename the file, for example to '2026-03-14-{path.stem.lower()}.md'")
             return None
-        found = _stat_if_file(path)
-        if found is None:
+        if listed is not None and not link:
+            regular = listed.is_file(follow_symlinks=False)
+        else:
+            regular = _stat_if_file(path) is not None
+        if not regular:
             report.error(1, 1, "", "this is not a regular file (a folder, device or pipe?)",
                          "entries are plain .md text files")
             return None
-        size = found.st_size
-        if size > MAX_FILE_BYTES:
-            report.error(1, 1, "", f"the file is {size:,} bytes; a glimmer is at most "
-                         f"{MAX_FILE_BYTES:,}", "keep a glimmer short: a few sentences")
-            return None
         with open(path, "rb") as fh:
+            size = os.fstat(fh.fileno()).st_size
+            if size > MAX_FILE_BYTES:
+                report.error(1, 1, "", f"the file is {size:,} bytes; a glimmer is at most "
+                             f"{MAX_FILE_BYTES:,}", "keep a glimmer short: a few sentences")
+                return None
             return fh.read()
     except OSError as exc:
         report.error(1, 1, "", f"the file cannot be read ({exc.strerror or exc})")

@@ -20,6 +20,7 @@ import importlib.util
 import os
 import pickle
 import re
+import sys
 import threading
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
@@ -27,7 +28,6 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
-import markdown
 import nh3
 
 # What MkDocs itself always turns on; mkdocs.yml's `markdown_extensions` come on top.
@@ -82,9 +82,11 @@ class _Pipeline:
         self.generation = 0
         self.local = threading.local()
 
-    def converter(self) -> markdown.Markdown:
+    def converter(self) -> Any:
         mine = getattr(self.local, "md", None)
         if mine is None or mine[0] != self.generation:
+            import markdown  # here: a process whose bodies are all in the memo never needs it
+
             md = markdown.Markdown(extensions=self.extensions,
                                    extension_configs=self.configs, output_format="html")
             self.local.md = mine = (self.generation, md)
@@ -386,7 +388,8 @@ def _stable(value: Any, files: set[str]) -> Any:
     if isinstance(value, dict):
         return tuple(sorted((repr(_stable(k, files)), _stable(v, files))
                             for k, v in value.items()))
-    if isinstance(value, markdown.extensions.Extension):
+    extension = getattr(sys.modules.get("markdown.extensions"), "Extension", None)
+    if extension is not None and isinstance(value, extension):
         files.add(type(value).__module__)
         return (type(value).__module__, type(value).__qualname__,
                 _stable(value.getConfigs(), files))
@@ -400,7 +403,8 @@ def _stable(value: Any, files: set[str]) -> Any:
 def _code_of(modules: set[str]) -> tuple:
     """Every package installed beside the code the pipeline runs (names with versions), so an
     upgrade of any of them is a new pipeline; and this module's own source."""
-    places = {Path(markdown.__file__).parent.parent}
+    spec = importlib.util.find_spec("markdown")
+    places = {Path(spec.origin).parent.parent} if spec and spec.origin else set()
     for name in modules:
         try:
             spec = importlib.util.find_spec(name)
@@ -434,8 +438,8 @@ def _memo_key(extensions: list[Any], configs: dict[str, Any]) -> str | None:
         code = _code_of(modules)
     except OSError:
         return None
-    parts = (_Memo.FORMAT, described, markdown.__version__, nh3.__version__ if hasattr(
-        nh3, "__version__") else "", code)
+    # Markdown's version is in the names of the packages installed beside it (`code`).
+    parts = (_Memo.FORMAT, described, getattr(nh3, "__version__", ""), code)
     return hashlib.sha256(repr(parts).encode()).hexdigest()
 
 

@@ -7,7 +7,7 @@ sure the writer hears about it instead of finding a word missing on a shared pic
 from __future__ import annotations
 
 import unicodedata
-from functools import cache, lru_cache
+from functools import cache
 
 from .. import markup
 from ..entries import Entry
@@ -102,9 +102,11 @@ def _missing(text: str, faces: tuple[Face, ...]) -> list[str]:
     """`resolve(text, faces)[1]`, the characters no face can draw, without placing every
     cluster in a face: only when some cluster has no face that draws it whole (which is
     when anything can be missing) is the text resolved in full."""
-    covers = _coverages(faces)
-    lead = covers[0]
+    lead = coverage(faces[0])
+    plain = _drawn_by(faces[0])
     for c in clusters(unicodedata.normalize("NFC", text)):
+        if c in plain and not c.isspace():
+            continue  # one character the lead face has (resolve would give it a face)
         while c and invisible(c[0]):  # as resolve does
             c = c[1:]
         if not c:
@@ -114,15 +116,43 @@ def _missing(text: str, faces: tuple[Face, ...]) -> list[str]:
         needed = glyphs_needed(c)
         if all(cp in lead for cp in needed):
             continue
-        wanted = set(needed)
-        if not any(wanted <= cover for cover in covers):
+        if not _some_face_draws(set(needed), faces):
             return resolve(text, faces)[1]
     return []
 
 
-@lru_cache(maxsize=64)
-def _coverages(faces: tuple[Face, ...]) -> tuple[frozenset[int], ...]:
-    return tuple(coverage(face) for face in faces)
+_FOUND_IN: dict[int, Face] = {}  # a face found to have the code point (once one was looked for)
+
+
+def _some_face_draws(wanted: set[int], faces: tuple[Face, ...]) -> bool:
+    for cp in wanted:
+        face = _FOUND_IN.get(cp)
+        if face is not None and face in faces and wanted <= coverage(face):
+            return True
+    for face in _likely_first(wanted, faces):
+        if wanted <= coverage(face):
+            _FOUND_IN.update(dict.fromkeys(wanted, face))
+            return True
+    return False
+
+
+# Words in Unicode character names that name the bundled face for them.
+_FACE_WORDS = {"CJK": "CJK", "HIRAGANA": "CJK", "KATAKANA": "CJK", "HANGUL": "CJK",
+               "IDEOGRAPHIC": "CJK", "BOPOMOFO": "CJK", "MATHEMATICAL": "Math"}
+
+
+def _likely_first(wanted: set[int], faces: tuple[Face, ...]) -> list[Face]:
+    """The faces, those the characters' names point to first (Arabic letters: the Arabic
+    faces; symbols from U+2300 on: emoji). Whether some face draws a cluster does not
+    depend on the order, and this way only the fonts needed are ever read."""
+    hints = set()
+    for cp in wanted:
+        word = unicodedata.name(chr(cp), " ").split(" ")[0]
+        hints.add(_FACE_WORDS.get(word, word.title()))
+        if cp >= 0x2300:
+            hints.add("Emoji")
+    first = [face for face in faces if any(hint and hint in face.file for hint in hints)]
+    return [*first, *(face for face in faces if face not in first)] if first else list(faces)
 
 
 def undrawable(entry: Entry) -> list[Problem]:

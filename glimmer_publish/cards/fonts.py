@@ -16,11 +16,13 @@ import unicodedata
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
-
-from PIL import ImageFont
+from typing import TYPE_CHECKING
 
 from .breaks import graphemes
 from .cmap import codepoints
+
+if TYPE_CHECKING:
+    from PIL import ImageFont
 
 FONT_DIR = Path(__file__).resolve().parent.parent / "fonts"
 EMOJI_SIZE = 109  # the only size Noto Color Emoji's bitmaps load at
@@ -142,6 +144,8 @@ def coverage(face: Face) -> frozenset[int]:
 @lru_cache(maxsize=512)
 def load(face: Face, size: int) -> ImageFont.FreeTypeFont:
     """A raqm-shaped font; emoji always load at their one bitmap size."""
+    from PIL import ImageFont  # here: checking a text's coverage needs no imaging library
+
     return ImageFont.truetype(
         str(face.path), EMOJI_SIZE if face.emoji else size,
         layout_engine=ImageFont.Layout.RAQM,
