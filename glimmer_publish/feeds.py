@@ -9,11 +9,14 @@ unchanged journal gives byte-identical files.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
 import hashlib
 import html
 import json
+import os
+import pickle
 import re
 import uuid
 from collections.abc import Mapping, Sequence
@@ -21,6 +24,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote, urljoin, urlsplit
 
 from feedgen.ext.base import BaseEntryExtension, BaseExtension
@@ -338,6 +342,7 @@ class _Items:
         self.keys: dict[int, _Key] = {}
         self.made: dict[_Key, dict[str, bytes]] = {}
         self.heads: dict[tuple, bytes] = {}
+        self.stored: _Stored | None = None
 
     def key(self, entry: Entry) -> _Key:
         found = self.keys.get(id(entry))
@@ -346,7 +351,8 @@ class _Items:
         return found
 
     def prepare(self, entries: Sequence[Entry]) -> None:
-        """Serialise the items not made before, each format in one document."""
+        """Serialise the items not made before (in this process, or kept in the cache folder
+        by the build before), each format in one document."""
         wanted: dict[_Key, Entry] = {}
         for entry in entries:
             key = self.key(entry)
@@ -356,6 +362,14 @@ class _Items:
                 self.made[key] = _made_before[key]
             else:
                 wanted.setdefault(key, entry)
+        stored = _Stored(self.settings) if wanted else None
+        if stored is not None:
+            for key, entry in list(wanted.items()):
+                found = stored.get(key, entry, self.cards)
+                if found is not None:
+                    self.made[key] = found
+                    del wanted[key]
+        self.stored = stored
         if not wanted:
             return
         fresh = list(wanted.values())
@@ -369,6 +383,8 @@ class _Items:
                               ensure_ascii=False, indent=2)
             self.made[key] = {"rss": pieces["rss"][i], "atom": pieces["atom"][i],
                               "json": "    " + item.replace("\n", "\n    ")}
+            if stored is not None:
+                stored.put(key, entry, self.cards, self.made[key])
 
     def feed(self, feed: _Feed, kind: str) -> bytes:
         made = [self.made[self.key(e)][kind] for e in feed.entries]
@@ -389,6 +405,110 @@ class _Items:
         self.heads[key] = head
         at = head.rindex(_ITEMS_END[kind])
         return b"".join((head[:at], *made, head[at:]))
+
+
+class _Unpickler(pickle.Unpickler):
+    """The items file holds bytes, strings and tuples only: one naming a class is not ours."""
+
+    def find_class(self, module: str, name: str) -> Any:
+        raise pickle.UnpicklingError(f"{module}.{name} has no place in the items file")
+
+
+class _Stored:
+    """Items kept in the cache folder between processes (`<cache>/feed-items.pickle`), so the
+    first build of a process only makes the items of new or edited entries. Each is found
+    by a digest of its inputs (every field of the entry, its dates as written, its excerpt
+    and card) inside a key for the rest (the settings an item shows, the Markdown pipeline,
+    this code, feedgen and lxml); build_feeds writes it back, atomically, holding the items
+    of that build only. A damaged or foreign file is ignored."""
+
+    FORMAT = 1
+    NAME = "feed-items.pickle"
+
+    def __init__(self, settings: Settings) -> None:
+        pipeline = pipeline_key()
+        folder = settings.cache_dir
+        self.file = None if folder is None or pipeline is None else folder / self.NAME
+        self.key = hashlib.sha256(repr((
+            self.FORMAT, __version__, _code_digest(), _library_versions(), pipeline,
+            settings.site_url, settings.journal_id, settings.site_author, settings.site_name,
+        )).encode()).hexdigest()
+        self.rows: dict[str, tuple] | None = None
+        self.used: dict[str, tuple] = {}
+        self.digests: dict[_Key, str] = {}
+        self.changed = False
+
+    def _read(self) -> dict[str, tuple]:
+        if self.file is None:
+            return {}
+        try:
+            with self.file.open("rb") as fh:
+                fmt, key, rows = _Unpickler(fh).load()
+            if fmt != self.FORMAT or key != self.key or not isinstance(rows, dict):
+                return {}
+            for digest, row in rows.items():
+                if not (isinstance(digest, str) and isinstance(row, tuple) and len(row) == 3
+                        and isinstance(row[0], bytes) and isinstance(row[1], bytes)
+                        and isinstance(row[2], str)):
+                    return {}
+            return rows
+        except Exception:  # damaged, partial, unreadable: make the items again
+            self.changed = True
+            return {}
+
+    def digest(self, key: _Key, entry: Entry, cards: Mapping[str, Card]) -> str:
+        found = self.digests.get(key)
+        if found is None:
+            fields_ = tuple(getattr(entry, f.name) for f in dataclasses.fields(entry)
+                            if f.compare)
+            found = self.digests[key] = hashlib.sha256(repr((
+                fields_, entry.date.isoformat(), entry.updated and entry.updated.isoformat(),
+                entry.excerpt, cards.get(entry.slug),
+            )).encode("utf-8", "surrogatepass")).hexdigest()
+        return found
+
+    def get(self, key: _Key, entry: Entry, cards: Mapping[str, Card]) -> dict | None:
+        if self.file is None:
+            return None
+        if self.rows is None:
+            self.rows = self._read()
+        digest = self.digest(key, entry, cards)
+        row = self.rows.get(digest)
+        if row is None:
+            return None
+        self.used[digest] = row
+        return {"rss": row[0], "atom": row[1], "json": row[2]}
+
+    def put(self, key: _Key, entry: Entry, cards: Mapping[str, Card], made: dict) -> None:
+        if self.file is None:
+            return
+        self.used[self.digest(key, entry, cards)] = (made["rss"], made["atom"], made["json"])
+        self.changed = True
+
+    def save(self, made: Mapping[_Key, dict], entries: Sequence[Entry],
+             cards: Mapping[str, Card], keys: Mapping[int, _Key]) -> None:
+        """Write the items of this build (from memory, the file, or new) if anything changed."""
+        if self.file is None:
+            return
+        for entry in entries:  # items this build took from memory, not from the file
+            key = keys[id(entry)]
+            digest = self.digest(key, entry, cards)
+            if digest not in self.used:
+                m = made[key]
+                self.used[digest] = (m["rss"], m["atom"], m["json"])
+                self.changed = True
+        if not self.changed and self.rows is not None and self.rows.keys() == self.used.keys():
+            return
+        tmp = self.file.with_name(f".{self.file.name}.{os.getpid()}.tmp")
+        try:
+            self.file.parent.mkdir(parents=True, exist_ok=True)
+            with tmp.open("wb") as fh:
+                pickle.dump((self.FORMAT, self.key, self.used), fh,
+                            protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, self.file)
+        except OSError:
+            with contextlib.suppress(OSError):
+                tmp.unlink()
 
 
 class _Key:
@@ -456,11 +576,14 @@ def build_feeds(
     cards = cards or {}
     feeds = _feeds(entries, settings)
     items = _Items(settings, cards)
-    items.prepare([e for feed in feeds for e in feed.entries])
+    shown = [e for feed in feeds for e in feed.entries]
+    items.prepare(shown)
     files: dict[str, bytes] = {}
     for feed in feeds:
         for name, kind in FORMATS.items():
             files[feed.base + name] = items.feed(feed, kind)
+    if items.stored is not None:
+        items.stored.save(items.made, shown, cards, items.keys)
     _made_before.clear()
     _made_before.update(items.made)
     _heads_before.clear()

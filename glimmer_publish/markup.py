@@ -240,8 +240,14 @@ class _Memo:
         self.touched: set[str] = set()
 
     def reset(self, key: str | None) -> None:
+        """A new pipeline, described by `key`: nothing rendered for the old one applies."""
         with self.lock:
             self.key, self.described = key, True
+            self.forget()
+
+    def forget(self) -> None:
+        """Nothing in memory (the file stays, and is read again when a body is missing)."""
+        with self.lock:
             self.rows, self.read, self.dirty = {}, False, False
             self.live, self.touched = None, set()
 
@@ -372,7 +378,7 @@ def clear_memo() -> None:
     _sanitized.cache_clear()
     _converted.cache_clear()
     _plain_text.cache_clear()
-    _MEMO.reset(_MEMO.key)
+    _MEMO.forget()
 
 
 class _Unstable(ValueError):

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import tempfile
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -14,7 +15,7 @@ import feeds_reference
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from glimmer_publish import feeds
+from glimmer_publish import feeds, markup
 from glimmer_publish.cards.model import Card
 from glimmer_publish.entries import Entry, load_journal
 from glimmer_publish.settings import Settings, load_settings
@@ -80,29 +81,53 @@ def _same(entries, settings_, cards) -> None:
     assert _seen.setdefault(key, expected) == expected, "one key, two sets of feeds"
 
 
+def _new_process() -> None:
+    """Nothing in memory: items come from the cache folder's file, or are made again."""
+    feeds._made_before.clear()
+    feeds._heads_before.clear()
+    markup.clear_memo()
+
+
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(journal=journals(), settings_=SETTINGS, data=st.data())
 def test_feeds_are_byte_identical_to_serialising_every_item(journal, settings_, data):
-    """... and feeds_key tells every different set of feeds apart."""
+    """... in the same process or a new one (with the items file, maybe damaged), and
+    feeds_key tells every different set of feeds apart."""
     _seen.clear()
+    _new_process()
     entries, cards = journal
-    _same(entries, settings_, cards)
-    _same(entries, settings_, cards)  # items from the build before
+    with tempfile.TemporaryDirectory() as cache:
+        settings_ = dataclasses.replace(settings_, cache_dir=Path(cache))
+        _steps(entries, cards, settings_, data)
+
+
+def _steps(entries, cards, settings_, data) -> None:
+    def same(entries, settings_, cards):
+        if data.draw(st.booleans(), label="new process"):
+            _new_process()
+            if data.draw(st.booleans(), label="damaged items file"):
+                stored = settings_.cache_dir / "feed-items.pickle"
+                if stored.exists():
+                    stored.write_bytes(stored.read_bytes()[:100])
+        _same(entries, settings_, cards)
+
+    same(entries, settings_, cards)
+    same(entries, settings_, cards)  # items from the build before
     if entries:  # an edit, a new card, a changed setting: nothing stale may show
         i = data.draw(st.integers(0, len(entries) - 1))
         entries[i] = dataclasses.replace(entries[i], body=entries[i].body + " more",
                                          title=entries[i].title + "!")
-        _same(entries, settings_, cards)
+        same(entries, settings_, cards)
         zone = timezone(timedelta(hours=-3))  # the same instants, written in another zone
         entries[i] = dataclasses.replace(entries[i], date=entries[i].date.astimezone(zone))
-        _same(entries, settings_, cards)
+        same(entries, settings_, cards)
         slug = entries[-1].slug
         cards = {**cards, slug: Card(slug, "og", "cards/new.jpg", 600, 315, "image/jpeg", 9,
                                      "new")}
-        _same(entries, settings_, cards)
+        same(entries, settings_, cards)
         for name, values in OTHER.items():  # each setting a feed shows, changed alone
             value = values[0] if getattr(settings_, name) != values[0] else values[1]
-            _same(entries, dataclasses.replace(settings_, **{name: value}), cards)
+            same(entries, dataclasses.replace(settings_, **{name: value}), cards)
 
 
 def test_the_sample_journal_is_byte_identical():
@@ -153,3 +178,24 @@ def test_feeds_key_is_the_same_in_another_process():
         out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                              cwd=REPO, env={**os.environ, "PYTHONHASHSEED": seed}, check=True)
         assert out.stdout.strip() == feeds.feeds_key(_journal(6), settings_)
+
+
+class _Boom:
+    def __reduce__(self):
+        return (os.mkdir, ("boom",))
+
+
+def test_an_items_file_is_never_a_way_to_run_code(tmp_path, monkeypatch):
+    import pickle
+
+    monkeypatch.chdir(tmp_path)
+    settings_ = Settings(repo_root=Path("."), entries_dir=Path("entries"),
+                         site_url="https://example.org/", cache_dir=tmp_path)
+    entries = _journal(3)
+    feeds.build_feeds(entries, settings_)
+    stored = tmp_path / "feed-items.pickle"
+    key = pickle.loads(stored.read_bytes())[1]
+    stored.write_bytes(pickle.dumps((1, key, {"x": _Boom()})))
+    _new_process()
+    _same(entries, settings_, {})
+    assert not (tmp_path / "boom").exists()
