@@ -362,7 +362,9 @@ class _Items:
                 self.made[key] = _made_before[key]
             else:
                 wanted.setdefault(key, entry)
-        stored = _Stored(self.settings) if wanted else None
+        # A process's first build reads the items file; later ones (glimmer serve) know
+        # their misses are new items, and only write it.
+        stored = _Stored(self.settings, read=not _made_before) if wanted else None
         if stored is not None:
             for key, entry in list(wanted.items()):
                 found = stored.get(key, entry, self.cards)
@@ -425,7 +427,7 @@ class _Stored:
     FORMAT = 1
     NAME = "feed-items.pickle"
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, read: bool = True) -> None:
         pipeline = pipeline_key()
         folder = settings.cache_dir
         self.file = None if folder is None or pipeline is None else folder / self.NAME
@@ -433,7 +435,7 @@ class _Stored:
             self.FORMAT, __version__, _code_digest(), _library_versions(), pipeline,
             settings.site_url, settings.journal_id, settings.site_author, settings.site_name,
         )).encode()).hexdigest()
-        self.rows: dict[str, tuple] | None = None
+        self.rows: dict[str, tuple] | None = None if read else {}
         self.used: dict[str, tuple] = {}
         self.digests: dict[_Key, str] = {}
         self.changed = False
