@@ -119,7 +119,33 @@ def cmd_new(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def build_parser() -> argparse.ArgumentParser:
+# Commands whose code lives in its own module, imported only when needed: `glimmer validate`
+# need not load the card renderer, MkDocs' builder or the network clients to start.
+COMMAND_MODULES = (("build", "build"), ("serve", "serve"), ("cards", "cards.command"),
+                   ("photos", "photo_command"), ("id", "identity"), ("init", "init"),
+                   ("upgrade", "upgrade"), ("syndicate", "syndicate.command"))
+
+
+def _command_in(argv: list[str] | None) -> str | None:
+    """The command `argv` asks for, if plainly one of ours (else None: load every command,
+    for help, a misspelt command or anything unusual)."""
+    known = {"validate", "new", *(name for name, _ in COMMAND_MODULES)}
+    args = iter(argv or ())
+    for arg in args:
+        if arg in ("-h", "--help"):
+            return None
+        if arg == "-f" or (len(arg) > 2 and "--config".startswith(arg)):
+            next(args, None)  # the option's value
+            continue
+        if arg.startswith("-"):
+            continue
+        return arg if arg in known else None
+    return None
+
+
+def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
+    """The whole command line; with `argv`, only the asked-for command's module is loaded."""
+    wanted = _command_in(argv)
     parser = argparse.ArgumentParser(
         prog="glimmer", description="Notice it, name it, share it: publish a glimmer journal.")
     parser.add_argument("--version", action="version", version=f"glimmer {__version__}")
@@ -156,10 +182,9 @@ def build_parser() -> argparse.ArgumentParser:
                         "computer")
     p.set_defaults(func=cmd_new)
 
-    for name, module in (("build", "build"), ("serve", "serve"), ("cards", "cards.command"),
-                         ("photos", "photo_command"), ("id", "identity"),
-                         ("init", "init"), ("upgrade", "upgrade"),
-                         ("syndicate", "syndicate.command")):
+    for name, module in COMMAND_MODULES:
+        if wanted is not None and name != wanted:
+            continue
         try:
             mod = __import__(f"glimmer_publish.{module}", fromlist=["add_parser"])
         except ImportError:
@@ -181,7 +206,8 @@ def _never_fail_on_output() -> None:
 
 def main(argv: list[str] | None = None) -> int:
     _never_fail_on_output()
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else argv
+    parser = build_parser(argv)
     args = parser.parse_args(argv)
     if args.command in DRAWING:
         from .cards.shaping import shaping_problem

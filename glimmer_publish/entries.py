@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import calendar
 import difflib
+import errno
 import hashlib
 import os
 import re
+import stat
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +26,7 @@ import yaml
 from frontmatter.default_handlers import YAMLHandler
 
 from . import markup
+from .entry_cache import EntryCache
 from .markup import XML_FORBIDDEN as _FORBIDDEN
 from .palettes import PALETTE_NAMES
 from .problems import Problem
@@ -167,16 +170,37 @@ class Journal:
 
 def find_entry_files(entries_dir: Path) -> list[Path]:
     """Every `*.md` below the entries folder, except hidden, `_`-prefixed and README files."""
-    found: list[Path] = []
-    for dirpath, dirnames, filenames in os.walk(entries_dir, followlinks=False):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith((".", "_")))
-        for name in sorted(filenames):
-            if (
-                name.lower().endswith(".md")
-                and not name.startswith((".", "_"))
-                and name.lower() != "readme.md"
-            ):
-                found.append(Path(dirpath) / name)
+    return [path for path, _ in _entry_files(entries_dir)]
+
+
+def _is_entry_name(name: str) -> bool:
+    return (name.lower().endswith(".md") and not name.startswith((".", "_"))
+            and name.lower() != "readme.md")
+
+
+def _entry_files(folder: Path) -> list[tuple[Path, os.DirEntry]]:
+    """`find_entry_files` (the order and the choice of os.walk without following links),
+    with each file's directory entry: it knows without asking the disk again whether the
+    file is a link and (mostly) whether it is a regular file."""
+    try:
+        with os.scandir(folder) as it:
+            listed = sorted(it, key=lambda e: e.name)
+    except OSError:
+        return []
+    found: list[tuple[Path, os.DirEntry]] = []
+    folders = []
+    for item in listed:
+        try:
+            is_dir = item.is_dir()
+        except OSError:
+            is_dir = False
+        if is_dir:
+            if not item.name.startswith((".", "_")) and not item.is_symlink():
+                folders.append(item)
+        elif _is_entry_name(item.name):
+            found.append((folder / item.name, item))
+    for item in folders:
+        found.extend(_entry_files(folder / item.name))
     return found
 
 
@@ -200,19 +224,32 @@ def load_journal(
     half-written glimmer can stay on the writer's machine; its entries count as drafts.
     """
     # Excerpts and alt text are read from bodies rendered with the journal's own extensions.
-    markup.configure(settings.markdown_extensions, settings.markdown_configs)
-    files = list(paths) if paths is not None else find_entry_files(settings.entries_dir)
-    local = (find_entry_files(settings.entries_dir / DRAFTS_FOLDER)
-             if drafts_folder and paths is None else [])
+    markup.configure(settings.markdown_extensions, settings.markdown_configs, settings.cache_dir)
+    known: dict[Path, os.DirEntry] = {}
+    if paths is None:
+        listed = _entry_files(settings.entries_dir)
+        files = [path for path, _ in listed]
+        known.update(listed)
+    else:
+        files = list(paths)
+    local = []
+    if drafts_folder and paths is None:
+        listed = _entry_files(settings.entries_dir / DRAFTS_FOLDER)
+        local = [path for path, _ in listed]
+        known.update(listed)
     problems: list[Problem] = []
     warnings: list[Problem] = []
     loaded: list[Entry] = []
+    cache = EntryCache(settings)
     for file in [*files, *local]:
-        entry, found = load_entry(file, settings)
+        entry, found = _load_entry(file, settings, cache, known.get(file))
         for p in found:
             (warnings if p.severity == "warning" else problems).append(p)
         if entry is not None:
             loaded.append(replace(entry, draft=True) if file in local else entry)
+    cache.finish(whole=paths is None)
+    if paths is None:  # the rendered bodies worth keeping are these
+        markup.keep_bodies(e.body for e in loaded)
     problems.extend(_duplicate_slugs(loaded, settings))
     visible = [e for e in loaded if not e.private and (include_drafts or not e.draft)]
     withheld = [e for e in loaded if e.private or (e.draft and not include_drafts)]
@@ -249,13 +286,48 @@ def rel(path: Path, root: Path) -> str:
         return path.as_posix()
 
 
+@lru_cache(maxsize=8)
+def _prefix(root: Path) -> str:
+    return os.path.join(str(root.absolute()), "")
+
+
+def _relative(absolute: Path, root: Path) -> str:
+    """`rel` for an absolute path, by its text when it lies plainly below the root."""
+    text, prefix = str(absolute), _prefix(root)
+    if text.startswith(prefix) and os.sep == "/":
+        return text[len(prefix):]
+    return rel(absolute, root)
+
+
 def load_entry(path: Path, settings: Settings) -> tuple[Entry | None, list[Problem]]:
     """Read and validate one file. Never raises for anything inside the file."""
-    source = rel(path, settings.repo_root)
+    return _load_entry(path, settings, None)
+
+
+def _load_entry(path: Path, settings: Settings, cache: EntryCache | None,
+                listed: os.DirEntry | None = None) -> tuple[Entry | None, list[Problem]]:
+    """`load_entry`, with the record of an unchanged file taken from `cache` if it has one."""
+    absolute = path.absolute()
+    source = _relative(absolute, settings.repo_root)
     report = _Report(source)
-    raw = _read(path, settings, report)
+    raw = _read(path, settings, report, listed)
     if raw is None:
         return None, report.problems
+    digest = hashlib.sha256(raw).hexdigest()
+    if cache is None:
+        return _parse(path, source, raw, digest, settings, report)
+    key = (str(absolute), digest)
+    record = cache.get(key, absolute)
+    if record is not None:
+        return record[0], list(record[1])
+    entry, problems = _parse(path, source, raw, digest, settings, report)
+    if not report.volatile:
+        cache.put(key, (entry, tuple(problems)))
+    return entry, problems
+
+
+def _parse(path: Path, source: str, raw: bytes, digest: str, settings: Settings,
+           report: _Report) -> tuple[Entry | None, list[Problem]]:
     text = _decode(raw, report)
     if text is None:
         return None, report.problems
@@ -266,7 +338,7 @@ def load_entry(path: Path, settings: Settings) -> tuple[Entry | None, list[Probl
     data = _parse_yaml(fm_text, fm_line, report)
     if data is None:
         return None, report.problems
-    entry = _validate(path, source, data, body, body_line, fm_line, settings, report, raw)
+    entry = _validate(path, source, data, body, body_line, fm_line, settings, report, digest)
     return (None if report.failed else entry), report.problems
 
 
@@ -274,6 +346,9 @@ class _Report:
     def __init__(self, source: str):
         self.source = source
         self.problems: list[Problem] = []
+        # True when the result depends on more than the file's bytes (a photo's file):
+        # such a result is never kept in the cache of parsed entries.
+        self.volatile = False
 
     def error(self, line: int, col: int, fld: str, message: str, hint: str = "",
               severity: str = "error") -> None:
@@ -294,9 +369,13 @@ def _visible(text: str) -> str:
     return _FORBIDDEN.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
-def _read(path: Path, settings: Settings, report: _Report) -> bytes | None:
+def _read(path: Path, settings: Settings, report: _Report,
+          listed: os.DirEntry | None = None) -> bytes | None:
+    """The file's bytes, if it is an entry file that may be read (`listed`: its directory
+    entry, which already knows whether it is a link or a regular file)."""
     try:
-        if path.is_symlink():
+        link = listed.is_symlink() if listed is not None else path.is_symlink()
+        if link:
             target = path.resolve()
             root = settings.repo_root.resolve()
             if not target.is_relative_to(root):
@@ -307,19 +386,40 @@ def _read(path: Path, settings: Settings, report: _Report) -> bytes | None:
             report.error(1, 1, "", f"'{path.name}' is a reserved file name on Windows",
                          f"rename the file, for example to '2026-03-14-{path.stem.lower()}.md'")
             return None
-        if not path.is_file():
+        if listed is not None and not link:
+            regular = listed.is_file(follow_symlinks=False)
+        else:
+            regular = _stat_if_file(path) is not None
+        if not regular:
             report.error(1, 1, "", "this is not a regular file (a folder, device or pipe?)",
                          "entries are plain .md text files")
             return None
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            report.error(1, 1, "", f"the file is {size:,} bytes; a glimmer is at most "
-                         f"{MAX_FILE_BYTES:,}", "keep a glimmer short: a few sentences")
-            return None
-        return path.read_bytes()
+        with open(path, "rb") as fh:
+            size = os.fstat(fh.fileno()).st_size
+            if size > MAX_FILE_BYTES:
+                report.error(1, 1, "", f"the file is {size:,} bytes; a glimmer is at most "
+                             f"{MAX_FILE_BYTES:,}", "keep a glimmer short: a few sentences")
+                return None
+            return fh.read()
     except OSError as exc:
         report.error(1, 1, "", f"the file cannot be read ({exc.strerror or exc})")
         return None
+
+
+_MISSING = (errno.ENOENT, errno.ENOTDIR, errno.EBADF, errno.ELOOP)
+
+
+def _stat_if_file(path: Path) -> os.stat_result | None:
+    """`path.stat()` if it is a regular file (`Path.is_file`, with the stat kept for its size)."""
+    try:
+        found = os.stat(path)
+    except OSError as exc:
+        if exc.errno not in _MISSING:
+            raise
+        return None
+    except ValueError:
+        return None
+    return found if stat.S_ISREG(found.st_mode) else None
 
 
 def _decode(raw: bytes, report: _Report) -> str | None:
@@ -591,7 +691,7 @@ def _forbidden(text: str) -> str | None:
 
 def _validate(
     path: Path, source: str, data: dict[str, _Value], body: str, body_line: int, fm_line: int,
-    settings: Settings, report: _Report, raw: bytes,
+    settings: Settings, report: _Report, digest: str,
 ) -> Entry | None:
     err = report.error
     for key, val in data.items():
@@ -699,7 +799,6 @@ def _validate(
         _file_date(path, when, data["date"], report)
     if report.failed:
         return None
-    digest = hashlib.sha256(raw).hexdigest()
     given = {"title": title, "where": where, "felt": felt, "author": author,
              "photo_alt": photo_alt}
     spans = {key: data[key].span for key, value in given.items() if value}
@@ -775,10 +874,16 @@ def _bool(data: dict[str, _Value], key: str, report: _Report) -> bool:
     return False
 
 
+# Each example as a pattern that still finds it when the writer's editor re-wrapped it.
+_EXAMPLE_PATTERNS = tuple(
+    (example, re.compile(r"\s+".join(map(re.escape, example.split())), re.IGNORECASE))
+    for example in EXAMPLE_TEXTS)
+
+
 def _examples(body: str, body_line: int, report: _Report) -> None:
     """The example text `glimmer new` writes is not the writer's words: never publish it."""
-    for example in EXAMPLE_TEXTS:
-        found = re.search(r"\s+".join(map(re.escape, example.split())), body, re.IGNORECASE)
+    for example, pattern in _EXAMPLE_PATTERNS:
+        found = pattern.search(body)
         if found is None:
             continue
         line = body_line + body.count("\n", 0, found.start())
@@ -911,6 +1016,7 @@ def _tags(data: dict[str, _Value], report: _Report
 def _photo(path: Path, data: dict[str, _Value], settings: Settings, report: _Report) -> Path | None:
     if "photo" not in data or data["photo"].value is None:
         return None
+    report.volatile = True
     v = data["photo"]
     if not isinstance(v.value, str) or not v.value.strip():
         report.error(v.line, v.col, "photo", "'photo' should be a file path, like  "

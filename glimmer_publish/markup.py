@@ -12,15 +12,22 @@ their classes, table cells their alignment.
 
 from __future__ import annotations
 
+import atexit
+import contextlib
+import hashlib
 import html
+import importlib.util
+import os
+import pickle
 import re
+import sys
 import threading
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from html.parser import HTMLParser
+from pathlib import Path
 from typing import Any
 
-import markdown
 import nh3
 
 # What MkDocs itself always turns on; mkdocs.yml's `markdown_extensions` come on top.
@@ -75,9 +82,11 @@ class _Pipeline:
         self.generation = 0
         self.local = threading.local()
 
-    def converter(self) -> markdown.Markdown:
+    def converter(self) -> Any:
         mine = getattr(self.local, "md", None)
         if mine is None or mine[0] != self.generation:
+            import markdown  # here: a process whose bodies are all in the memo never needs it
+
             md = markdown.Markdown(extensions=self.extensions,
                                    extension_configs=self.configs, output_format="html")
             self.local.md = mine = (self.generation, md)
@@ -87,17 +96,21 @@ class _Pipeline:
 _PIPELINE = _Pipeline()
 
 
-def configure(extensions: Iterable[Any] = (), configs: Mapping[str, Any] | None = None) -> None:
-    """Use mkdocs.yml's `markdown_extensions` (names or Extension objects) for every body."""
+def configure(extensions: Iterable[Any] = (), configs: Mapping[str, Any] | None = None,
+              cache_dir: Path | None = None) -> None:
+    """Use mkdocs.yml's `markdown_extensions` (names or Extension objects) for every body;
+    with `cache_dir`, rendered bodies are kept there between processes too (see _Memo)."""
     wanted = list(BUILTIN_EXTENSIONS)
     for ext in extensions:
         if ext not in wanted:
             wanted.append(ext)
     configs = dict(configs or {})
-    if wanted == _PIPELINE.extensions and configs == _PIPELINE.configs:
-        return
-    _PIPELINE.extensions, _PIPELINE.configs = wanted, configs
-    _PIPELINE.generation += 1
+    if wanted != _PIPELINE.extensions or configs != _PIPELINE.configs:
+        _MEMO.save()
+        _PIPELINE.extensions, _PIPELINE.configs = wanted, configs
+        _PIPELINE.generation += 1
+        _MEMO.reset(_memo_key(wanted, configs))
+    _MEMO.use_folder(cache_dir)
 
 
 def extensions_from_yaml(value: Any) -> tuple[list[Any], dict[str, Any]]:
@@ -160,18 +173,280 @@ def to_html(body: str, prefix: str = "g-") -> str:
 @lru_cache(maxsize=16384)
 def _sanitized(body: str, prefix: str, generation: int) -> str:
     # Cached: the page and every feed an entry is in ask for the same body and prefix.
-    return sanitize(_converted(body, generation), prefix)
+    row = _MEMO.row(body)
+    key = "html:" + prefix
+    found = row.get(key)
+    if found is None:
+        found = row[key] = sanitize(_converted(body, generation), prefix)
+        _MEMO.dirty = True
+    return found
 
 
 @lru_cache(maxsize=16384)
 def _converted(body: str, generation: int) -> str:
     """Markdown to HTML, once per body (excerpts and pages use different id prefixes)."""
+    row = _MEMO.row(body)
+    found = row.get("markdown")
+    if found is None:
+        found = row["markdown"] = _convert(body)
+        _MEMO.dirty = True
+    return found
+
+
+def _convert(body: str) -> str:
     text = XML_FORBIDDEN.sub("", body)
     md = _PIPELINE.converter()
     try:
         return md.reset().convert(text)
     finally:
         md.reset()
+
+
+# ---------------------------------------------------------------- the memo of rendered bodies
+
+
+class _Unpickler(pickle.Unpickler):
+    """The memo file holds plain strings and dicts: a file naming a class is not ours."""
+
+    def find_class(self, module: str, name: str) -> Any:
+        raise pickle.UnpicklingError(f"{module}.{name} has no place in the memo")
+
+
+class _Memo:
+    """What each body rendered to (its Markdown HTML, its sanitised HTML per id prefix, its
+    plain text), by the SHA-256 of the body, for the configured pipeline.
+
+    Kept in memory for the process, and, once a cache folder is given, in
+    `<cache>/bodies.pickle` between processes: read on the first body this process has not
+    rendered, written (atomically) by `save_memo()` and when the process ends. The file is
+    only trusted for the same pipeline (`_memo_key`: the extensions, their options and
+    code, Markdown's and nh3's versions, this module); a damaged file is ignored. A load of
+    the whole journal names the bodies in use (`keep_bodies`): the file keeps only those
+    and the ones rendered since.
+    """
+
+    FORMAT = 1
+    NAME = "bodies.pickle"
+
+    def __init__(self) -> None:
+        self.lock = threading.RLock()
+        self.key: str | None = None
+        self.described = False  # whether `key` describes the pipeline in use
+        self.rows: dict[str, dict[str, str]] = {}
+        self.folder: Path | None = None
+        self.read = False
+        self.dirty = False
+        self.live: set[str] | None = None
+        self.touched: set[str] = set()
+
+    def reset(self, key: str | None) -> None:
+        """A new pipeline, described by `key`: nothing rendered for the old one applies."""
+        with self.lock:
+            self.key, self.described = key, True
+            self.forget()
+
+    def forget(self) -> None:
+        """Nothing in memory (the file stays, and is read again when a body is missing)."""
+        with self.lock:
+            self.rows, self.read, self.dirty = {}, False, False
+            self.live, self.touched = None, set()
+
+    def use_folder(self, folder: Path | None) -> None:
+        if folder == self.folder:
+            return
+        self.save()
+        self.folder, self.read = folder, False
+        if folder is not None:
+            _at_exit()
+
+    @property
+    def file(self) -> Path | None:
+        if self.folder is None:
+            return None
+        key = pipeline_key()
+        return None if key is None else self.folder / self.NAME
+
+    def row(self, body: str) -> dict[str, str]:
+        digest = _digest(body)
+        found = self.rows.get(digest)
+        if found is None:
+            if not self.read:
+                self._read_file()
+                found = self.rows.get(digest)
+            if found is None:
+                found = self.rows.setdefault(digest, {})
+        self.touched.add(digest)
+        return found
+
+    def _read_file(self) -> None:
+        with self.lock:
+            self.read = True
+            file = self.file
+            if file is None:
+                return
+            try:
+                with file.open("rb") as fh:
+                    data = _Unpickler(fh).load()
+                fmt, key, rows = data
+                if fmt != self.FORMAT or key != self.key or not isinstance(rows, dict):
+                    return
+                for digest, row in rows.items():
+                    if not (isinstance(digest, str) and isinstance(row, dict) and all(
+                            isinstance(k, str) and isinstance(v, str) for k, v in row.items())):
+                        return
+                for digest, row in rows.items():
+                    mine = self.rows.setdefault(digest, {})
+                    for k, v in row.items():
+                        mine.setdefault(k, v)
+                self._stale()
+            except Exception:  # damaged, partial, unreadable: render afresh, write it again
+                self.dirty = True
+
+    def _stale(self) -> None:
+        """Rows of bodies no entry has any more make the file worth writing again."""
+        if self.live is not None and self.rows.keys() - self.live - self.touched:
+            self.dirty = True
+
+    def keep(self, bodies: Iterable[str]) -> None:
+        with self.lock:
+            self.live = {_digest(b) for b in bodies}
+            if self.read:
+                self._stale()
+
+    def save(self) -> None:
+        with self.lock:
+            file = self.file
+            if not self.dirty or file is None:
+                return
+            keep = None if self.live is None else self.live | self.touched
+            rows = {d: dict(r) for d, r in list(self.rows.items())
+                    if r and (keep is None or d in keep)}
+            tmp = file.with_name(f".{file.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+            try:
+                file.parent.mkdir(parents=True, exist_ok=True)
+                with tmp.open("wb") as fh:
+                    pickle.dump((self.FORMAT, self.key, rows), fh,
+                                protocol=pickle.HIGHEST_PROTOCOL)
+                os.replace(tmp, file)
+                self.dirty = False
+            except OSError:  # a read-only checkout renders every time; nothing is lost
+                with contextlib.suppress(OSError):
+                    tmp.unlink()
+
+
+def _digest(body: str) -> str:
+    return hashlib.sha256(body.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+_MEMO = _Memo()
+_registered = False
+
+
+def _at_exit() -> None:
+    global _registered
+    if not _registered:
+        _registered = True
+        atexit.register(save_memo)
+
+
+def generation() -> int:
+    """A number that changes whenever `configure` changes the pipeline (in this process)."""
+    return _PIPELINE.generation
+
+
+def pipeline_key() -> str | None:
+    """A digest of the configured pipeline that another process would compute the same
+    (None when its options name live objects, which no digest can describe)."""
+    if not _MEMO.described:
+        _MEMO.key, _MEMO.described = _memo_key(_PIPELINE.extensions, _PIPELINE.configs), True
+    return _MEMO.key
+
+
+def save_memo() -> None:
+    """Write the bodies rendered so far to the cache folder (also done when the process
+    ends); a build may call it once its pages are drawn."""
+    _MEMO.save()
+
+
+def keep_bodies(bodies: Iterable[str]) -> None:
+    """The bodies of every entry the journal now has: the memo file keeps no others."""
+    _MEMO.keep(bodies)
+
+
+def clear_memo() -> None:
+    """Forget every rendered body held in memory (the file stays): for benchmarks."""
+    _sanitized.cache_clear()
+    _converted.cache_clear()
+    _plain_text.cache_clear()
+    _MEMO.forget()
+
+
+class _Unstable(ValueError):
+    """A pipeline whose description would not be the same in another process."""
+
+
+def _stable(value: Any, files: set[str]) -> Any:
+    """A description of an extension or option that another process would write the same."""
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    if isinstance(value, list | tuple):
+        return tuple(_stable(v, files) for v in value)
+    if isinstance(value, dict):
+        return tuple(sorted((repr(_stable(k, files)), _stable(v, files))
+                            for k, v in value.items()))
+    extension = getattr(sys.modules.get("markdown.extensions"), "Extension", None)
+    if extension is not None and isinstance(value, extension):
+        files.add(type(value).__module__)
+        return (type(value).__module__, type(value).__qualname__,
+                _stable(value.getConfigs(), files))
+    module, name = getattr(value, "__module__", None), getattr(value, "__qualname__", None)
+    if module and name and "<" not in name and callable(value):
+        files.add(module)
+        return (module, name)
+    raise _Unstable(repr(value))
+
+
+def _code_of(modules: set[str]) -> tuple:
+    """Every package installed beside the code the pipeline runs (names with versions), so an
+    upgrade of any of them is a new pipeline; and this module's own source."""
+    spec = importlib.util.find_spec("markdown")
+    places = {Path(spec.origin).parent.parent} if spec and spec.origin else set()
+    for name in modules:
+        try:
+            spec = importlib.util.find_spec(name)
+        except (ImportError, ValueError):
+            spec = None
+        origin = getattr(spec, "origin", None)
+        if origin:
+            places.add(Path(origin).parent)
+    installed = set()
+    for place in places:
+        for folder in (place, *place.parents):
+            if folder.name in ("site-packages", "dist-packages"):
+                with contextlib.suppress(OSError):
+                    installed.update(n for n in os.listdir(folder) if n.endswith(".dist-info"))
+                break
+        else:
+            installed.add(str(place))
+    return (tuple(sorted(installed)), hashlib.sha256(Path(__file__).read_bytes()).hexdigest())
+
+
+def _memo_key(extensions: list[Any], configs: dict[str, Any]) -> str | None:
+    modules: set[str] = set()
+    try:
+        described = (_stable(extensions, modules), _stable(configs, modules))
+    except _Unstable:
+        return None  # kept in memory only
+    for ext in extensions:
+        if isinstance(ext, str) and "." in ext:
+            modules.add(ext.split(":", 1)[0])
+    try:
+        code = _code_of(modules)
+    except OSError:
+        return None
+    # Markdown's version is in the names of the packages installed beside it (`code`).
+    parts = (_Memo.FORMAT, described, getattr(nh3, "__version__", ""), code)
+    return hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
 class _Text(HTMLParser):
@@ -209,6 +484,20 @@ class _Text(HTMLParser):
 
 def plain_text(body: str) -> str:
     """The words of a Markdown body, without markup, paragraphs kept as blank-line breaks."""
+    return _plain_text(body, _PIPELINE.generation)
+
+
+@lru_cache(maxsize=16384)
+def _plain_text(body: str, generation: int) -> str:
+    row = _MEMO.row(body)
+    found = row.get("text")
+    if found is None:
+        found = row["text"] = _words(body)
+        _MEMO.dirty = True
+    return found
+
+
+def _words(body: str) -> str:
     parser = _Text()
     parser.feed(to_html(body))
     parser.close()

@@ -8,7 +8,6 @@ between words. pyphen's dictionaries give hyphenation points in the languages it
 from __future__ import annotations
 
 from functools import lru_cache
-from importlib.metadata import version
 
 import icu4py
 import pyphen
@@ -78,4 +77,6 @@ def hyphen_points(word: str, lang: str | None, left: int, right: int) -> tuple[i
 
 def versions() -> str:
     """ICU's and pyphen's versions: a new one can move a line break, so cards keyed on it."""
+    from importlib.metadata import version  # slow to import; only the card cache key needs it
+
     return f"icu {icu4py.icu_version}; icu4py {version('icu4py')}; pyphen {version('pyphen')}"

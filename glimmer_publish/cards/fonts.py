@@ -16,11 +16,13 @@ import unicodedata
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
-
-from fontTools.ttLib import TTFont
-from PIL import ImageFont
+from typing import TYPE_CHECKING
 
 from .breaks import graphemes
+from .cmap import codepoints
+
+if TYPE_CHECKING:
+    from PIL import ImageFont
 
 FONT_DIR = Path(__file__).resolve().parent.parent / "fonts"
 EMOJI_SIZE = 109  # the only size Noto Color Emoji's bitmaps load at
@@ -127,6 +129,11 @@ ALL_FACES = tuple(dict.fromkeys((*TITLE, *TEXT, *LABEL, *HAN.values())))
 @cache
 def coverage(face: Face) -> frozenset[int]:
     """Code points the face has a glyph for (read from its cmap, nothing else is parsed)."""
+    found = codepoints(face.path)  # the same answer as fontTools', without naming glyphs
+    if found is not None:
+        return found
+    from fontTools.ttLib import TTFont
+
     font = TTFont(face.path, lazy=True, fontNumber=0)
     try:
         return frozenset(font["cmap"].getBestCmap())
@@ -137,6 +144,8 @@ def coverage(face: Face) -> frozenset[int]:
 @lru_cache(maxsize=512)
 def load(face: Face, size: int) -> ImageFont.FreeTypeFont:
     """A raqm-shaped font; emoji always load at their one bitmap size."""
+    from PIL import ImageFont  # here: checking a text's coverage needs no imaging library
+
     return ImageFont.truetype(
         str(face.path), EMOJI_SIZE if face.emoji else size,
         layout_engine=ImageFont.Layout.RAQM,
