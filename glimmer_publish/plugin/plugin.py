@@ -284,10 +284,12 @@ class GlimmerPlugin(BasePlugin[GlimmerConfig]):
         seen: dict[str, str | None] = {}
 
         def fp(entry: Entry | None) -> str | None:
+            """An entry is what its file's bytes, its place and the settings make of it."""
             if entry is None:
                 return ""
             if entry.slug not in seen:
-                seen[entry.slug] = page_cache.fingerprint(entry)
+                seen[entry.slug] = (f"{entry.digest}|{entry.path}|{entry.draft}|{entry.photo}"
+                                    if entry.digest else page_cache.fingerprint(entry))
             return seen[entry.slug]
 
         for src, file in self.page_files.items():
