@@ -61,31 +61,58 @@ def _rtl_language(lang: str | None) -> bool | None:
     return locale.character_order == "right-to-left"
 
 
-@dataclass(frozen=True)
 class Piece:
-    """One run in one face, measured. `ink` is relative to its pen position on the baseline."""
+    """One run in one face, measured. `ink` is relative to its pen position on the baseline.
 
-    text: str
-    face: Face
-    size: int
-    direction: str
-    width: float
-    ink: tuple[float, float, float, float]
-    ascent: float
-    descent: float
+    The advance needs shaping only; the ink box needs every glyph loaded as well (several
+    times the cost), so it is measured the first time something asks for it: wrapping
+    decides most lines on advances alone, which never exceed a line's footprint.
+    """
+
+    __slots__ = ("_ink", "ascent", "descent", "direction", "face", "size", "text", "width")
+
+    def __init__(self, text: str, face: Face, size: int, direction: str, width: float,
+                 ink: tuple[float, float, float, float] | None, ascent: float, descent: float):
+        self.text, self.face, self.size, self.direction = text, face, size, direction
+        self.width, self.ascent, self.descent = width, ascent, descent
+        self._ink = ink
+
+    @property
+    def ink(self) -> tuple[float, float, float, float]:
+        if self._ink is None:
+            font = load(self.face, self.size)
+            scale = self.size * EMOJI_SCALE if self.face.emoji else 1.0
+            x0, y0, x1, y1 = font.getbbox(self.text, anchor="ls", direction=self.direction)
+            self._ink = (x0 * scale, y0 * scale, x1 * scale, y1 * scale)
+        return self._ink
+
+    def _key(self) -> tuple:
+        return (self.text, self.face, self.size, self.direction)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Piece) and self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __repr__(self) -> str:
+        return (f"Piece({self.text!r}, {self.face!r}, {self.size}, {self.direction!r}, "
+                f"width={self.width})")
 
 
 @lru_cache(maxsize=65536)
 def measure(text: str, face: Face, size: int, direction: str = "ltr") -> Piece:
-    """A run's advance and ink, shaped by raqm in logical order with its direction."""
-    font = load(face, size)
+    """A run's advance, shaped by raqm in logical order with its direction (its ink box is
+    measured when first asked for)."""
     scale = size * EMOJI_SCALE if face.emoji else 1.0
-    width = font.getlength(text, direction=direction) * scale
-    x0, y0, x1, y1 = font.getbbox(text, anchor="ls", direction=direction)
-    ascent, descent = font.getmetrics()
-    return Piece(text, face, size, direction, width,
-                 (x0 * scale, y0 * scale, x1 * scale, y1 * scale),
-                 ascent * scale, descent * scale)
+    width = load(face, size).getlength(text, direction=direction) * scale
+    ascent, descent = _metrics(face, size)
+    return Piece(text, face, size, direction, width, None, ascent * scale, descent * scale)
+
+
+@lru_cache(maxsize=1024)
+def _metrics(face: Face, size: int) -> tuple[int, int]:
+    return load(face, size).getmetrics()
 
 
 @dataclass(frozen=True)
@@ -424,6 +451,22 @@ def _split(para: Paragraph, start: int, end: int, size: int, width: float, relax
     return out
 
 
+def _reach(para: Paragraph, start: int, ends: list[int], size: int, width: float) -> int:
+    """How many of `ends` (line ends in reading order) a line from `start` takes: words are
+    added while the line fits.
+
+    A line's footprint grows with each word and is never narrower than its advance, so the
+    advances (shaping only) find the last candidate, and ink boxes (every glyph loaded) are
+    measured for that line alone, stepping back while its ink overhangs the width.
+    """
+    n = 0
+    while n < len(ends) and para.line(start, ends[n], size).width <= width:
+        n += 1
+    while n and para.line(start, ends[n - 1], size).extent > width:
+        n -= 1
+    return n
+
+
 def _wrap(para: Paragraph, size: int, width: float, break_words: bool, limit: int = 1000,
           relaxed: bool = False) -> list[Span] | None:
     """Greedy wrapping; None when a word is wider than the line and may not be broken.
@@ -431,31 +474,31 @@ def _wrap(para: Paragraph, size: int, width: float, break_words: bool, limit: in
     Stops once there are more than `limit` lines: the caller only needs to know that.
     """
     lines: list[Span] = []
-    current: int | None = None  # where the line being filled starts
-    current_end = 0
-    for a, b in para.tokens:
-        if current is not None and para.line(current, b, size).extent <= width:
-            current_end = b
-            continue
-        if current is not None:
-            lines.append((current, current_end, (), 0))
-            current = None
+    ends = [b for _, b in para.tokens]
+    i = 0
+    while i < len(ends):
+        a = para.tokens[i][0]
+        taken = _reach(para, a, ends[i:], size, width)
+        if taken:
+            lines.append((a, ends[i + taken - 1], (), 0))
+            i += taken
             if len(lines) > limit:
                 return lines
-        if para.line(a, b, size).extent <= width:
-            current, current_end = a, b
             continue
         if not break_words:
             return None
-        pieces = _split(para, a, b, size, width, relaxed, limit - len(lines))
+        pieces = _split(para, a, ends[i], size, width, relaxed, limit - len(lines))
         if pieces is None:
             return None
         lines.extend(pieces[:-1])
-        current, current_end = pieces[-1][0], pieces[-1][1]
         if len(lines) > limit:
             return lines
-    if current is not None:
-        lines.append((current, current_end, (), 0))
+        rest = pieces[-1][0]  # the word's last piece starts a line that may take more words
+        taken = _reach(para, rest, ends[i + 1:], size, width)
+        lines.append((rest, ends[i + taken], (), 0))
+        i += taken + 1
+        if len(lines) > limit:
+            return lines
     return lines
 
 
