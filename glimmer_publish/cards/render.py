@@ -78,10 +78,15 @@ def _photo_digest(entry: Entry) -> str:
 
 
 def cache_key(entry: Entry, settings: Settings, fmt: str, photo_digest: str) -> str:
+    return cache_keys(entry, settings, (fmt,), photo_digest)[fmt]
+
+
+def cache_keys(entry: Entry, settings: Settings, formats: Sequence[str], photo_digest: str
+               ) -> dict[str, str]:
+    """The cache key of each format of one entry (what they share is gathered once)."""
     data = {
         "style": STYLE_VERSION,
         "engine": engine_digest(),
-        "format": fmt,
         "text": asdict(card_text(entry, settings)),
         "palette": asdict(palette_for(entry)),
         "slug": entry.slug,
@@ -89,7 +94,8 @@ def cache_key(entry: Entry, settings: Settings, fmt: str, photo_digest: str) -> 
         "shaping": shaping_versions(),
         "layout": engine_versions(),  # ICU's breaks, pyphen's hyphens, FriBiDi's levels
     }
-    return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
+    return {fmt: hashlib.sha256(json.dumps({**data, "format": fmt}, sort_keys=True).encode())
+            .hexdigest() for fmt in formats}
 
 
 def preview_size(width: int, height: int) -> tuple[int, int]:
@@ -104,7 +110,7 @@ def encode_preview(img: Image.Image) -> bytes:
     as sharp at thumbnail size (benchmarks/card_encodings.py measures both)."""
     size = preview_size(*img.size)
     k = max(1, min(img.width // size[0], img.height // size[1]))
-    small = img.convert("RGB")
+    small = img if img.mode == "RGB" else img.convert("RGB")  # no copy: reduce makes one
     if k > 1:
         small = small.reduce(k)
     if small.size != size:
@@ -315,6 +321,7 @@ def render_cards(
               for e in entries}
     total, done = sum(len(v) for v in wanted.values()), 0
     todo: list[tuple[Entry, tuple[str, ...], dict[str, str]]] = []
+    alts: dict[str, str] = {}  # one alt text for every format of a glimmer
 
     def publish(entry: Entry, name: str, data: bytes | Path, ext: str,
                 preview: bytes | Path) -> None:
@@ -335,9 +342,11 @@ def render_cards(
             else:
                 write_if_changed(out_dir / target, source)
         size = data.stat().st_size if isinstance(data, Path) else len(data)
+        if entry.slug not in alts:
+            alts[entry.slug] = card_alt(entry, settings)
         result.cards.setdefault(entry.slug, {})[fmt] = Card(
-            entry.slug, fmt, path, width, height, MIME[ext], size,
-            card_alt(entry, settings), small, *shown)
+            entry.slug, fmt, path, width, height, MIME[ext], size, alts[entry.slug], small,
+            *shown)
         done += 1
         if progress:
             progress(done, total)
@@ -347,7 +356,7 @@ def render_cards(
         result.undrawable += len(missing)
         result.problems.extend(missing)
         digest = _photo_digest(entry)
-        keys = {fmt: cache_key(entry, settings, fmt, digest) for fmt in wanted[entry.slug]}
+        keys = cache_keys(entry, settings, wanted[entry.slug], digest)
         result.keys.update(keys.values())
         missing = []
         for fmt in keys:
