@@ -7,8 +7,6 @@ every command that draws checks first and stops with one line saying how to inst
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 from PIL import features
 
 LIBRARIES = ("raqm", "fribidi", "harfbuzz", "freetype2")
@@ -31,7 +29,6 @@ def shaping_problem() -> str | None:
     return INSTALL_HINT
 
 
-@lru_cache(maxsize=1)
 def shaping_versions() -> dict[str, str | None]:
     """The versions that shape text (part of every card's cache key: another FriBiDi or
     HarfBuzz may draw other pixels, and a shared cache must never serve those)."""
