@@ -237,3 +237,63 @@ def test_cached_cards_are_published_as_links_not_copies(rendered, tmp_path):
             published = (out / card.path).stat()
             assert published.st_ino in cached and published.st_size == card.size
             assert (out / card.preview).is_file()
+
+
+def test_a_background_job_gives_every_cards_metadata_before_any_is_drawn(tmp_path, monkeypatch):
+    """start_cards: pages get paths, pixel sizes, alt text and previews at once; the byte
+    size (which only feeds read) waits for that card; wait() leaves every file in place."""
+    from glimmer_publish.cards import render
+
+    j = TmpJournal(tmp_path)
+    write_samples(j)
+    entries = load_journal(j.settings).entries
+    out = tmp_path / "site"
+    gate = tmp_path / "go"
+    drawn = render.render_entry
+
+    def held(entry, settings, formats):  # workers are forked: they see this patch
+        while not gate.exists():
+            import time
+            time.sleep(0.01)
+        return drawn(entry, settings, formats)
+
+    monkeypatch.setattr(render, "render_entry", held)
+    job = render.start_cards(entries, j.settings, out, formats=["og", "story"], workers=2)
+    early = {slug: dict(cards) for slug, cards in job.cards.items()}
+    assert not list(out.rglob("*.jpg"))  # nothing drawn yet, and all metadata is there
+    assert {slug: set(cards) for slug, cards in early.items()} == {
+        e.slug: {"og", "story"} for e in entries}
+    gate.touch()
+    result = job.wait()
+    assert result.rendered == 2 * len(entries) and not result.problems
+    for slug, cards in early.items():
+        for name, card in cards.items():
+            final = result.cards[slug][name]
+            assert (card.path, card.width, card.height, card.mime, card.alt, card.preview,
+                    card.preview_width, card.preview_height, card.size) == (
+                final.path, final.width, final.height, final.mime, final.alt, final.preview,
+                final.preview_width, final.preview_height, final.size)
+            assert (out / card.path).stat().st_size == card.size > 0
+            assert (out / card.preview).is_file()
+
+
+def test_a_card_that_fails_to_draw_fails_wait_and_stops_the_rest(tmp_path, monkeypatch):
+    from glimmer_publish.cards import render
+
+    j = TmpJournal(tmp_path)
+    write_samples(j)
+    entries = load_journal(j.settings).entries
+    drawn = render.render_entry
+
+    def broken(entry, settings, formats):
+        if entry.slug.endswith("jasmine"):
+            raise RuntimeError("the drawing broke")
+        return drawn(entry, settings, formats)
+
+    monkeypatch.setattr(render, "render_entry", broken)
+    job = render.start_cards(entries, j.settings, tmp_path / "site", formats=["og"], workers=2)
+    with pytest.raises(RuntimeError, match="the drawing broke"):
+        job.wait()
+    jasmine = next(e.slug for e in entries if e.slug.endswith("jasmine"))
+    with pytest.raises(RuntimeError, match="could not be drawn"):
+        _ = job.cards[jasmine]["og"].size

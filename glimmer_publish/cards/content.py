@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+from datetime import date
+from functools import lru_cache
 
 from babel.core import UnknownLocaleError
 from babel.dates import format_date
@@ -17,9 +19,14 @@ MAX_ALT = 1500  # Mastodon's limit, the smallest of the platforms we post to
 
 def card_date(entry: Entry, settings: Settings) -> str:
     """The entry's date as people of the site's language write it ("2 June 2026")."""
-    day = entry.date.date()
+    return _long_date(entry.date.date(), settings.language)
+
+
+@lru_cache(maxsize=4096)
+def _long_date(day: date, language: str) -> str:
+    """Babel takes about a millisecond a date, and every card, key and alt text asks."""
     try:
-        return format_date(day, format="long", locale=settings.language.replace("-", "_"))
+        return format_date(day, format="long", locale=language.replace("-", "_"))
     except (UnknownLocaleError, ValueError):
         return format_date(day, format="long", locale="en")
 

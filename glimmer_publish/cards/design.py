@@ -13,7 +13,7 @@ from functools import lru_cache
 from PIL import Image, ImageChops, ImageDraw, ImageFilter
 
 from ..palettes import Palette, contrast
-from .fonts import EMOJI, EMOJI_SCALE, chain, load
+from .fonts import EMOJI, EMOJI_SCALE, Face, chain, load
 from .layout import Block, Piece, fit
 
 
@@ -220,18 +220,39 @@ def _sparkle(img: Image.Image, x: float, y: float, radius: float, colour: str) -
 def _draw_piece(img: Image.Image, draw: ImageDraw.ImageDraw, piece: Piece, x: float, y: float,
                 colour: str) -> None:
     if piece.face.emoji:
-        font = load(EMOJI, piece.size)
-        x0, y0, x1, y1 = font.getbbox(piece.text, anchor="ls")
-        tile = Image.new("RGBA", (x1 - x0, y1 - y0), (0, 0, 0, 0))
-        ImageDraw.Draw(tile).text((-x0, -y0), piece.text, font=font, anchor="ls",
-                                  embedded_color=True)
-        k = piece.size * EMOJI_SCALE
-        tile = tile.resize((max(1, round(tile.width * k)), max(1, round(tile.height * k))),
-                           Image.Resampling.LANCZOS)
-        img.paste(tile, (round(x + x0 * k), round(y + y0 * k)), tile)
+        tile, dx, dy = _emoji_tile(piece.text, piece.size)
+        img.paste(tile, (round(x + dx), round(y + dy)), tile)
         return
-    draw.text((x, y), piece.text, font=load(piece.face, piece.size), fill=colour, anchor="ls",
-              direction=piece.direction)
+    if "\n" in piece.text or img.mode not in ("RGB", "RGBA"):
+        draw.text((x, y), piece.text, font=load(piece.face, piece.size), fill=colour,
+                  anchor="ls", direction=piece.direction)
+        return
+    # What ImageDraw.text does for one line, with the glyph mask remembered: the site's name
+    # sits at the same place on every card of a format, so it is rasterised once.
+    fx, fy = math.modf(x)[0], math.modf(y)[0]
+    mask, (ox, oy) = _text_mask(piece.text, piece.face, piece.size, piece.direction, fx, fy)
+    ink, _ = draw._getink(colour)
+    draw.draw.draw_bitmap((int(x) + ox, int(y) + oy), mask, ink)
+
+
+@lru_cache(maxsize=16)
+def _text_mask(text: str, face: Face, size: int, direction: str, fx: float, fy: float):
+    return load(face, size).getmask2(text, "L", direction, None, None, 0, "ls", 0, (fx, fy),
+                                     stroke_filled=True)
+
+
+@lru_cache(maxsize=256)
+def _emoji_tile(text: str, size: int) -> tuple[Image.Image, float, float]:
+    """An emoji at a text size and where it goes from the pen: the colour bitmap is decoded
+    and scaled once per worker (read-only after)."""
+    font = load(EMOJI, size)
+    x0, y0, x1, y1 = font.getbbox(text, anchor="ls")
+    tile = Image.new("RGBA", (x1 - x0, y1 - y0), (0, 0, 0, 0))
+    ImageDraw.Draw(tile).text((-x0, -y0), text, font=font, anchor="ls", embedded_color=True)
+    k = size * EMOJI_SCALE
+    tile = tile.resize((max(1, round(tile.width * k)), max(1, round(tile.height * k))),
+                       Image.Resampling.LANCZOS)
+    return tile, x0 * k, y0 * k
 
 
 def background(layout: CardLayout, colours: Colours, photo: Image.Image | None) -> Image.Image:

@@ -16,7 +16,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from .breaks import graphemes
 from .cmap import codepoints
@@ -32,8 +32,10 @@ ZWJ, ZWNJ = 0x200D, 0x200C
 _IGNORABLE = {ZWJ, ZWNJ, *range(0xFE00, 0xFE10)}
 
 
-@dataclass(frozen=True)
-class Face:
+class Face(NamedTuple):
+    """A bundled font file. A named tuple, not a dataclass: faces are hashed in every
+    measuring and font-choosing cache look-up, and a tuple hashes in C."""
+
     file: str
     emoji: bool = False
 
@@ -206,14 +208,20 @@ def glyphs_needed(cluster: str) -> list[int]:
 
 def pick_face(cluster: str, chain: tuple[Face, ...], previous: Face | None) -> Face | None:
     """The face that draws a cluster: emoji first for emoji, spaces stay in the current run."""
+    keep = previous is not None and not previous.emoji and _neutral(cluster)
+    return _pick(cluster, chain, previous if keep else None)
+
+
+@lru_cache(maxsize=16384)
+def _pick(cluster: str, chain: tuple[Face, ...], keep: Face | None) -> Face | None:
+    """`pick_face`, remembered: a journal uses a few hundred characters in a few chains."""
     needed = set(glyphs_needed(cluster))
     if _wants_emoji(cluster):
         for face in chain:
             if face.emoji and needed <= coverage(face):
                 return face
-    keep = previous is not None and not previous.emoji and _neutral(cluster)
-    if keep and needed <= coverage(previous):
-        return previous
+    if keep is not None and needed <= coverage(keep):
+        return keep
     for face in chain:
         if needed <= coverage(face):
             return face

@@ -13,7 +13,7 @@ breaking. raqm then shapes every run in logical order with its own direction.
 from __future__ import annotations
 
 import unicodedata
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from itertools import pairwise
@@ -61,31 +61,58 @@ def _rtl_language(lang: str | None) -> bool | None:
     return locale.character_order == "right-to-left"
 
 
-@dataclass(frozen=True)
 class Piece:
-    """One run in one face, measured. `ink` is relative to its pen position on the baseline."""
+    """One run in one face, measured. `ink` is relative to its pen position on the baseline.
 
-    text: str
-    face: Face
-    size: int
-    direction: str
-    width: float
-    ink: tuple[float, float, float, float]
-    ascent: float
-    descent: float
+    The advance needs shaping only; the ink box needs every glyph loaded as well (several
+    times the cost), so it is measured the first time something asks for it: wrapping
+    decides most lines on advances alone, which never exceed a line's footprint.
+    """
+
+    __slots__ = ("_ink", "ascent", "descent", "direction", "face", "size", "text", "width")
+
+    def __init__(self, text: str, face: Face, size: int, direction: str, width: float,
+                 ink: tuple[float, float, float, float] | None, ascent: float, descent: float):
+        self.text, self.face, self.size, self.direction = text, face, size, direction
+        self.width, self.ascent, self.descent = width, ascent, descent
+        self._ink = ink
+
+    @property
+    def ink(self) -> tuple[float, float, float, float]:
+        if self._ink is None:
+            font = load(self.face, self.size)
+            scale = self.size * EMOJI_SCALE if self.face.emoji else 1.0
+            x0, y0, x1, y1 = font.getbbox(self.text, anchor="ls", direction=self.direction)
+            self._ink = (x0 * scale, y0 * scale, x1 * scale, y1 * scale)
+        return self._ink
+
+    def _key(self) -> tuple:
+        return (self.text, self.face, self.size, self.direction)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Piece) and self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __repr__(self) -> str:
+        return (f"Piece({self.text!r}, {self.face!r}, {self.size}, {self.direction!r}, "
+                f"width={self.width})")
 
 
 @lru_cache(maxsize=65536)
 def measure(text: str, face: Face, size: int, direction: str = "ltr") -> Piece:
-    """A run's advance and ink, shaped by raqm in logical order with its direction."""
-    font = load(face, size)
+    """A run's advance, shaped by raqm in logical order with its direction (its ink box is
+    measured when first asked for)."""
     scale = size * EMOJI_SCALE if face.emoji else 1.0
-    width = font.getlength(text, direction=direction) * scale
-    x0, y0, x1, y1 = font.getbbox(text, anchor="ls", direction=direction)
-    ascent, descent = font.getmetrics()
-    return Piece(text, face, size, direction, width,
-                 (x0 * scale, y0 * scale, x1 * scale, y1 * scale),
-                 ascent * scale, descent * scale)
+    width = load(face, size).getlength(text, direction=direction) * scale
+    ascent, descent = _metrics(face, size)
+    return Piece(text, face, size, direction, width, None, ascent * scale, descent * scale)
+
+
+@lru_cache(maxsize=1024)
+def _metrics(face: Face, size: int) -> tuple[int, int]:
+    return load(face, size).getmetrics()
 
 
 @dataclass(frozen=True)
@@ -195,6 +222,26 @@ class Paragraph:
     uniform: int | None  # the one embedding level of every character, if there is one
     _lines: dict = field(default_factory=dict)
 
+    @cached_property
+    def _text(self) -> tuple[str, list[int], list[int]]:
+        """The clusters' text joined, where each cluster starts in it, and where the face
+        changes (so a line's runs are slices, not a walk over its clusters)."""
+        offsets = [0]
+        for c in self.clusters:
+            offsets.append(offsets[-1] + len(c.text))
+        cs = self.clusters
+        changes = [k for k in range(1, len(cs)) if cs[k].face != cs[k - 1].face]
+        return "".join(c.text for c in cs), offsets, changes
+
+    @cached_property
+    def ref_advances(self) -> list[float]:
+        """Each token's advance at REF with its trailing space, from the start: a guess of
+        where a line ends at any size, which `_reach` then checks exactly."""
+        sums = [0.0]
+        for a, b in self.tokens:
+            sums.append(sums[-1] + self.line(a, b, REF, strip=False).width)
+        return sums
+
     def line(self, start: int, end: int, size: int,
              suffix: tuple[Cluster, ...] = (), suffix_level: int | None = None,
              strip: bool = True) -> Line:
@@ -217,6 +264,16 @@ class Paragraph:
                 end -= 1
         if start == end and not suffix:
             return Line((), "")
+        if self.uniform is not None and not suffix:
+            # One level throughout: L2 leaves the line as it is, or reverses it whole.
+            text, offsets, changes = self._text
+            cuts = [start, *changes[bisect_right(changes, start):bisect_left(changes, end)], end]
+            runs = [(cs[a].face, text[offsets[a]:offsets[b]]) for a, b in pairwise(cuts)]
+            direction = "rtl" if self.uniform % 2 else "ltr"
+            if self.uniform % 2:
+                runs.reverse()
+            return Line(tuple(measure(t, face, size, direction) for face, t in runs),
+                        text[offsets[start]:offsets[end]])
         clusters = list(cs[start:end]) + list(suffix)
         line_text = "".join(c.text for c in clusters)
         level = suffix_level if suffix_level is not None else int(self.rtl)
@@ -225,7 +282,7 @@ class Paragraph:
             direction = "rtl" if self.uniform % 2 else "ltr"
             runs: list[list] = []  # face, text
             for c in clusters:
-                if runs and runs[-1][0] is c.face:
+                if runs and runs[-1][0] == c.face:
                     runs[-1][1] += c.text
                 else:
                     runs.append([c.face, c.text])
@@ -247,7 +304,7 @@ class Paragraph:
         for c in clusters:
             level, pos = levels[i], visual[i]
             last = mixed[-1] if mixed else None
-            if last is not None and last[0] is c.face and last[1] == level:
+            if last is not None and last[0] == c.face and last[1] == level:
                 last[2] += c.text
                 last[3] = min(last[3], pos)
             else:
@@ -424,6 +481,35 @@ def _split(para: Paragraph, start: int, end: int, size: int, width: float, relax
     return out
 
 
+def _reach(para: Paragraph, start: int, first: int, size: int, width: float) -> int:
+    """How many tokens from index `first` a line from `start` takes: words are added while
+    the line fits.
+
+    A line's advance and footprint grow with each word, and the footprint is never narrower
+    than the advance. So the advances find the last candidate, starting from a guess made of
+    the words' advances at REF and stepping from there (shaping only, a couple of lines), and
+    ink boxes (every glyph loaded) are measured for that line alone, stepping back while its
+    ink overhangs the width.
+    """
+    ends = [b for _, b in para.tokens[first:]]
+
+    def fits(n: int) -> bool:
+        return n == 0 or para.line(start, ends[n - 1], size).width <= width
+
+    sums = para.ref_advances
+    n = bisect_right(sums, sums[first] + width * REF / size, lo=first) - first - 1
+    n = max(0, min(n, len(ends)))
+    if fits(n):
+        while n < len(ends) and fits(n + 1):
+            n += 1
+    else:
+        while not fits(n):
+            n -= 1
+    while n and para.line(start, ends[n - 1], size).extent > width:
+        n -= 1
+    return n
+
+
 def _wrap(para: Paragraph, size: int, width: float, break_words: bool, limit: int = 1000,
           relaxed: bool = False) -> list[Span] | None:
     """Greedy wrapping; None when a word is wider than the line and may not be broken.
@@ -431,31 +517,31 @@ def _wrap(para: Paragraph, size: int, width: float, break_words: bool, limit: in
     Stops once there are more than `limit` lines: the caller only needs to know that.
     """
     lines: list[Span] = []
-    current: int | None = None  # where the line being filled starts
-    current_end = 0
-    for a, b in para.tokens:
-        if current is not None and para.line(current, b, size).extent <= width:
-            current_end = b
-            continue
-        if current is not None:
-            lines.append((current, current_end, (), 0))
-            current = None
+    tokens = para.tokens
+    i = 0
+    while i < len(tokens):
+        a = tokens[i][0]
+        taken = _reach(para, a, i, size, width)
+        if taken:
+            lines.append((a, tokens[i + taken - 1][1], (), 0))
+            i += taken
             if len(lines) > limit:
                 return lines
-        if para.line(a, b, size).extent <= width:
-            current, current_end = a, b
             continue
         if not break_words:
             return None
-        pieces = _split(para, a, b, size, width, relaxed, limit - len(lines))
+        pieces = _split(para, a, tokens[i][1], size, width, relaxed, limit - len(lines))
         if pieces is None:
             return None
         lines.extend(pieces[:-1])
-        current, current_end = pieces[-1][0], pieces[-1][1]
         if len(lines) > limit:
             return lines
-    if current is not None:
-        lines.append((current, current_end, (), 0))
+        rest = pieces[-1][0]  # the word's last piece starts a line that may take more words
+        taken = _reach(para, rest, i + 1, size, width)
+        lines.append((rest, tokens[i + taken][1], (), 0))
+        i += taken + 1
+        if len(lines) > limit:
+            return lines
     return lines
 
 

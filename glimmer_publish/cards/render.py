@@ -8,16 +8,19 @@ long as it should — across code changes that leave the pixels alone.
 
 from __future__ import annotations
 
+import contextlib
 import filecmp
 import hashlib
 import io
 import json
 import os
 import tempfile
+import threading
 from collections.abc import Callable, Sequence
+from concurrent import futures
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 
 import PIL
@@ -37,6 +40,7 @@ from .shaping import shaping_versions
 
 MAX_BYTES = 1_000_000  # Bluesky's limit for a link-card image, the tightest we serve
 MIME = {"png": "image/png", "jpg": "image/jpeg"}
+CARD_EXT = "jpg"  # what encode_card makes: known before a card is drawn
 PREVIEW_BOX = 480  # pages show cards at most ~240 CSS px: 2x for sharp phone screens
 PREVIEWS = "thumbs"  # beside cards/, so cards/<slug>/ holds exactly the cards people post
 # Older glimmers keep a half-size og card (600x315, the size platforms still show as a large
@@ -78,10 +82,15 @@ def _photo_digest(entry: Entry) -> str:
 
 
 def cache_key(entry: Entry, settings: Settings, fmt: str, photo_digest: str) -> str:
+    return cache_keys(entry, settings, (fmt,), photo_digest)[fmt]
+
+
+def cache_keys(entry: Entry, settings: Settings, formats: Sequence[str], photo_digest: str
+               ) -> dict[str, str]:
+    """The cache key of each format of one entry (what they share is gathered once)."""
     data = {
         "style": STYLE_VERSION,
         "engine": engine_digest(),
-        "format": fmt,
         "text": asdict(card_text(entry, settings)),
         "palette": asdict(palette_for(entry)),
         "slug": entry.slug,
@@ -89,7 +98,8 @@ def cache_key(entry: Entry, settings: Settings, fmt: str, photo_digest: str) -> 
         "shaping": shaping_versions(),
         "layout": engine_versions(),  # ICU's breaks, pyphen's hyphens, FriBiDi's levels
     }
-    return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
+    return {fmt: hashlib.sha256(json.dumps({**data, "format": fmt}, sort_keys=True).encode())
+            .hexdigest() for fmt in formats}
 
 
 def preview_size(width: int, height: int) -> tuple[int, int]:
@@ -104,7 +114,7 @@ def encode_preview(img: Image.Image) -> bytes:
     as sharp at thumbnail size (benchmarks/card_encodings.py measures both)."""
     size = preview_size(*img.size)
     k = max(1, min(img.width // size[0], img.height // size[1]))
-    small = img.convert("RGB")
+    small = img if img.mode == "RGB" else img.convert("RGB")  # no copy: reduce makes one
     if k > 1:
         small = small.reduce(k)
     if small.size != size:
@@ -279,14 +289,87 @@ def _cached(folder: Path, key: str, fmt: str) -> tuple[Path, str, Path | bytes] 
         preview = folder.parent / PREVIEWS / f"{key}.webp"
         if not preview.is_file():
             return None
-    for ext in MIME:
-        card = folder / f"{key}.{ext}"
-        if card.is_file():
-            return card, ext, preview
-    return None
+    card = folder / f"{key}.{CARD_EXT}"
+    return (card, CARD_EXT, preview) if card.is_file() else None
 
 
-def render_cards(
+class _Drawing(Card):
+    """A card still being drawn: all its metadata is known but its size in bytes, which
+    waits for its pixels when read (only feeds read it, for their enclosures)."""
+
+    @property
+    def size(self) -> int:  # type: ignore[override]
+        return self.__dict__["_job"]._size_of(self.slug, self.format)
+
+    @size.setter
+    def size(self, _placeholder: int) -> None:  # the dataclass __init__ sets one
+        pass
+
+
+class CardJob:
+    """Cards being drawn in the background (`start_cards`).
+
+    `cards` holds every card's metadata (paths, sizes in pixels, alt text, previews) as soon
+    as the job starts; the files of cached cards are already in place, the others arrive
+    while the pool draws them. `wait()` returns the whole result once every file is written
+    (and raises what a drawing raised); `cancel()` stops drawing what has not started.
+    """
+
+    def __init__(self, result: CardsResult, total: int,
+                 progress: Callable[[int, int], None] | None) -> None:
+        self.result = result
+        self.cards = result.cards
+        self.keys = result.keys
+        self._total, self._done, self._progress = total, 0, progress
+        self._lock = threading.RLock()
+        self._sizes: dict[tuple[str, str], int] = {}
+        self._ready: dict[tuple[str, str], threading.Event] = {}
+        self._futures: list = []
+        self._pool: ProcessPoolExecutor | None = None
+        self._error: BaseException | None = None
+
+    def _count(self) -> None:
+        with self._lock:
+            self._done += 1
+            if self._progress:
+                self._progress(self._done, self._total)
+
+    def _size_of(self, slug: str, fmt: str) -> int:
+        event = self._ready.get((slug, fmt))
+        if event is not None:
+            event.wait()
+        with self._lock:
+            if (slug, fmt) not in self._sizes:
+                raise RuntimeError(f"the {fmt} card of {slug} could not be drawn") \
+                    from self._error
+            return self._sizes[(slug, fmt)]
+
+    def wait(self) -> CardsResult:
+        """Every card drawn and written; raises the first error a drawing raised."""
+        try:
+            for future in self._futures:  # each result is taken by its callback
+                # (not futures.wait(): it waits for ever on one cancelled at shutdown)
+                with contextlib.suppress(futures.CancelledError):
+                    future.exception()
+            for event in self._ready.values():
+                event.wait()
+        finally:
+            if self._pool is not None:
+                self._pool.shutdown(wait=True)
+                self._pool = None
+        if self._error is not None:
+            raise self._error
+        return self.result
+
+    def cancel(self) -> None:
+        """Stop: cards not yet started are not drawn (a failed build needs none of them)."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+        for event in self._ready.values():
+            event.set()
+
+
+def start_cards(
     entries: Sequence[Entry],
     settings: Settings,
     out_dir: Path,
@@ -295,12 +378,16 @@ def render_cards(
     per_entry: dict[str, tuple[str, ...]] | None = None,
     workers: int | None = None,
     progress: Callable[[int, int], None] | None = None,
-) -> CardsResult:
-    """Write every card of `entries` into out_dir/cards/<slug>/<format>.<png|jpg>.
+) -> CardJob:
+    """Start writing every card of `entries` into out_dir/cards/<slug>/<format>.jpg.
 
     Each card also gets a small WebP preview at out_dir/thumbs/<slug>/<format>.webp, which
     pages show instead of the full card (about a tenth of the bytes). `per_entry` narrows
     the formats for some glimmers (see `site_formats`).
+
+    Cached cards are published before this returns; the others are drawn by a process pool
+    in the background, link cards (og, which feeds need the sizes of) first. With one
+    worker, everything is drawn before this returns.
     """
     formats = tuple(formats or settings.card_formats)
     unknown = [f for f in formats if f not in FORMATS]
@@ -313,48 +400,58 @@ def render_cards(
     allowed = {*formats, *((OG_SMALL,) if "og" in formats else ())}
     wanted = {e.slug: tuple(f for f in per_entry.get(e.slug, formats) if f in allowed)
               for e in entries}
-    total, done = sum(len(v) for v in wanted.values()), 0
+    job = CardJob(result, sum(len(v) for v in wanted.values()), progress)
     todo: list[tuple[Entry, tuple[str, ...], dict[str, str]]] = []
+    alts: dict[str, str] = {}  # one alt text for every format of a glimmer
 
-    def publish(entry: Entry, name: str, data: bytes | Path, ext: str,
-                preview: bytes | Path) -> None:
-        """Put one card and its preview in place: bytes just drawn, or files from the cache."""
-        nonlocal done
+    def card(entry: Entry, name: str, size: int | None) -> Card:
+        """The card's metadata; `size` None while it is being drawn."""
         fmt = _base(name)
         f = FORMATS[fmt]
-        path = f"cards/{entry.slug}/{fmt}.{ext}"
+        path = f"cards/{entry.slug}/{fmt}.{CARD_EXT}"
         width, height = (f.width // 2, f.height // 2) if name == OG_SMALL else (f.width, f.height)
         small, shown = path, (width, height)  # a half-size og card is its own thumbnail
-        targets = [(data, path)]
         if name != OG_SMALL:
             small, shown = f"{PREVIEWS}/{entry.slug}/{fmt}.webp", preview_size(width, height)
-            targets.append((preview, small))
+        if entry.slug not in alts:
+            alts[entry.slug] = card_alt(entry, settings)
+        args = (entry.slug, fmt, path, width, height, MIME[CARD_EXT], size or 0,
+                alts[entry.slug], small, *shown)
+        if size is not None:
+            return Card(*args)
+        drawing = _Drawing(*args)
+        object.__setattr__(drawing, "_job", job)
+        return drawing
+
+    def publish(entry: Entry, name: str, data: bytes | Path, preview: bytes | Path) -> None:
+        """Put one card and its preview in place: bytes just drawn, or files from the cache."""
+        made = card(entry, name, data.stat().st_size if isinstance(data, Path) else len(data))
+        targets = [(data, made.path)]
+        if name != OG_SMALL:
+            targets.append((preview, made.preview))
         for source, target in targets:
             if isinstance(source, Path):
                 link_if_changed(source, out_dir / target)
             else:
                 write_if_changed(out_dir / target, source)
-        size = data.stat().st_size if isinstance(data, Path) else len(data)
-        result.cards.setdefault(entry.slug, {})[fmt] = Card(
-            entry.slug, fmt, path, width, height, MIME[ext], size,
-            card_alt(entry, settings), small, *shown)
-        done += 1
-        if progress:
-            progress(done, total)
+        with job._lock:
+            job._sizes[(entry.slug, made.format)] = made.size
+            result.cards.setdefault(entry.slug, {})[made.format] = made
+        job._count()
 
     for entry in entries:
         missing = undrawable(entry)  # checked for cached cards too: the warning shows every build
         result.undrawable += len(missing)
         result.problems.extend(missing)
         digest = _photo_digest(entry)
-        keys = {fmt: cache_key(entry, settings, fmt, digest) for fmt in wanted[entry.slug]}
+        keys = cache_keys(entry, settings, wanted[entry.slug], digest)
         result.keys.update(keys.values())
         missing = []
         for fmt in keys:
             hit = _cached(cache, keys[fmt], fmt)
             try:
                 if hit is not None:
-                    publish(entry, fmt, *hit)
+                    publish(entry, fmt, hit[0], hit[2])
                     result.cached += 1
                     continue
             except FileNotFoundError:
@@ -363,30 +460,74 @@ def render_cards(
         if missing:
             todo.append((entry, tuple(missing), keys))
 
-    jobs = [(entry, settings, fmts) for entry, fmts, _ in todo]
-    workers = workers or os.cpu_count() or 1
-    if workers > 1 and len(jobs) > 1:
-        with ProcessPoolExecutor(max_workers=min(workers, len(jobs))) as pool:
-            outputs = pool.map(_render_job, jobs)
-            _collect(todo, outputs, cache, result, publish)
-    else:
-        _collect(todo, map(_render_job, jobs), cache, result, publish)
-    return result
-
-
-def _collect(todo, outputs, cache: Path, result: CardsResult, publish) -> None:
-    for (entry, _fmts, keys), (images, problem) in zip(todo, outputs, strict=True):
-        if problem is not None:
-            result.problems.append(problem)
-        for fmt, (data, ext, preview) in images.items():
+    def collect(entry: Entry, keys: dict[str, str], output) -> None:
+        images, problem = output
+        with job._lock:
+            if problem is not None:
+                result.problems.append(problem)
+        for name, (data, ext, preview) in images.items():
+            if ext != CARD_EXT:  # the metadata above promised this extension
+                raise RuntimeError(f"a card was encoded as {ext}, not {CARD_EXT}")
             if problem is None:  # a stand-in card is never cached: the problem shows every build
                 if preview:
-                    preview_file = cache.parent / PREVIEWS / f"{keys[fmt]}.webp"
+                    preview_file = cache.parent / PREVIEWS / f"{keys[name]}.webp"
                     write_if_changed(preview_file, preview)
                     preview = preview_file  # published as a link, as later builds will
-                write_if_changed(cache / f"{keys[fmt]}.{ext}", data)
-                data = cache / f"{keys[fmt]}.{ext}"
-            else:
-                result.failed += 1
-            result.rendered += 1
-            publish(entry, fmt, data, ext, preview)
+                write_if_changed(cache / f"{keys[name]}.{ext}", data)
+                data = cache / f"{keys[name]}.{ext}"
+            publish(entry, name, data, preview)
+            with job._lock:
+                result.failed += problem is not None
+                result.rendered += 1
+
+    # Link cards first: feeds need their sizes in bytes before pages are written; the
+    # formats people download can follow while pages are built.
+    first = [(e, tuple(f for f in fmts if _base(f) == "og"), keys) for e, fmts, keys in todo]
+    then = [(e, tuple(f for f in fmts if _base(f) != "og"), keys) for e, fmts, keys in todo]
+    tasks = [t for t in (*first, *then) if t[1]]
+    workers = workers or os.cpu_count() or 1
+    if workers == 1 or len(tasks) <= 1:
+        for entry, fmts, keys in tasks:
+            collect(entry, keys, render_entry(entry, settings, fmts))
+        return job
+
+    for entry, fmts, _ in tasks:
+        for name in fmts:
+            job._ready[(entry.slug, _base(name))] = threading.Event()
+            result.cards.setdefault(entry.slug, {})[_base(name)] = card(entry, name, None)
+    job._pool = ProcessPoolExecutor(max_workers=min(workers, len(tasks)))
+
+    def done(task, future) -> None:
+        entry, fmts, keys = task
+        try:
+            if not future.cancelled():
+                collect(entry, keys, future.result())
+        except BaseException as exc:  # kept for wait(), which raises it
+            with job._lock:
+                job._error = job._error or exc
+            job.cancel()
+        finally:
+            for name in fmts:
+                job._ready[(entry.slug, _base(name))].set()
+
+    for task in tasks:
+        future = job._pool.submit(_render_job, (task[0], settings, task[1]))
+        future.add_done_callback(partial(done, task))
+        job._futures.append(future)
+    return job
+
+
+def render_cards(
+    entries: Sequence[Entry],
+    settings: Settings,
+    out_dir: Path,
+    *,
+    formats: Sequence[str] | None = None,
+    per_entry: dict[str, tuple[str, ...]] | None = None,
+    workers: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> CardsResult:
+    """Write every card of `entries` into out_dir/cards/<slug>/<format>.jpg and wait for them
+    (`start_cards`, then `CardJob.wait`)."""
+    return start_cards(entries, settings, out_dir, formats=formats, per_entry=per_entry,
+                       workers=workers, progress=progress).wait()

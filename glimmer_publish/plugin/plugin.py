@@ -22,8 +22,8 @@ from mkdocs.structure.pages import Page
 from .. import site_size
 from .. import write_link as writing
 from ..buddies import Buddy, fetch_latest
-from ..cards import Card, render_cards
-from ..cards.render import prune_cache, site_formats, write_if_changed
+from ..cards import Card
+from ..cards.render import CardJob, prune_cache, site_formats, start_cards, write_if_changed
 from ..cards.shaping import shaping_problem
 from ..entries import Entry, Journal, load_journal
 from ..feeds import build_feeds
@@ -86,6 +86,7 @@ class GlimmerPlugin(BasePlugin[GlimmerConfig]):
         self.labels = labels_for("en")
         self.started = 0.0
         self.card_keys: set[str] = set()
+        self.card_job: CardJob | None = None  # cards still being drawn
         self.problems: list = []  # while serving: what the preview shows at the top of pages
         self.templates = page_templates([], "en")
         self.write_link: writing.WriteLink | None = None
@@ -292,18 +293,26 @@ class GlimmerPlugin(BasePlugin[GlimmerConfig]):
                                     if entry.digest else page_cache.fingerprint(entry))
             return seen[entry.slug]
 
+        def shown(card: Card | None) -> tuple | None:
+            """What pages show of a card: all but its size in bytes (only feeds read that,
+            and it is not known until the card is drawn, maybe while pages are built)."""
+            if card is None:
+                return None
+            return (card.format, card.path, card.width, card.height, card.mime, card.alt,
+                    card.preview, card.preview_width, card.preview_height)
+
         for src, file in self.page_files.items():
             source = self.sources[src]
             if source.entry is not None:
                 i = self.position[source.entry.slug]
                 parts = [fp(source.entry), fp(entries[i - 1] if i > 0 else None),
                          fp(entries[i + 1] if i + 1 < len(entries) else None),
-                         page_cache.fingerprint(sorted(self.cards.get(source.entry.slug,
-                                                                      {}).items())),
+                         page_cache.fingerprint([shown(c) for _, c in sorted(
+                             self.cards.get(source.entry.slug, {}).items())]),
                          page_cache.fingerprint(self.syndicated.get(source.entry.slug, []))]
             else:
                 parts = [page_cache.fingerprint(source.context),
-                         page_cache.fingerprint(self._head_card(source))]
+                         page_cache.fingerprint(shown(self._head_card(source)))]
             if any(part is None for part in parts):
                 continue  # something in this page's data has no stable text: always built
             file.key = page_cache.digest(site, src, source.markdown, *parts)
@@ -360,17 +369,32 @@ class GlimmerPlugin(BasePlugin[GlimmerConfig]):
         return out
 
     def _cards(self, entries: list[Entry], out_dir: Path) -> dict[str, dict[str, Card]]:
-        """Cards first: entry pages need each card's size and alt text for their heads."""
+        """Cards first: entry pages need each card's size and alt text for their heads.
+
+        The metadata is there at once; the pixels are drawn in the background while pages
+        are built, and `on_post_build` waits for them."""
         assert self.settings is not None
-        result = render_cards(entries, self.settings, out_dir,
-                              per_entry=site_formats(entries, self.settings))
-        self.card_keys = result.keys
+        self.card_job = start_cards(entries, self.settings, out_dir,
+                                    per_entry=site_formats(entries, self.settings))
+        self.card_keys = self.card_job.keys
+        return {slug: dict(fmts) for slug, fmts in self.card_job.cards.items()}
+
+    def _finish_cards(self) -> None:
+        """Every card drawn and in the site; an unusable card stops the build."""
+        job, self.card_job = self.card_job, None
+        if job is None:
+            return
+        result = job.wait()
         errors = [p for p in result.problems if p.severity == "error"]
         if errors:
             raise PluginError("some cards could not be made:\n" + render(errors, "text"))
         for problem in result.problems:  # warnings: a stand-in card was used
             log.warning(problem.text())
-        return {slug: dict(fmts) for slug, fmts in result.cards.items()}
+
+    def on_build_error(self, *, error: Exception) -> None:
+        if self.card_job is not None:  # a failed build needs no more cards
+            self.card_job.cancel()
+            self.card_job = None
 
     @staticmethod
     def _add(files: Files, file: File) -> None:
@@ -465,6 +489,7 @@ class GlimmerPlugin(BasePlugin[GlimmerConfig]):
         entries, and the cards the published site needs should still be there when it is
         built."""
         assert self.settings is not None
+        self._finish_cards()
         if self.store is not None:  # built over the last build: drop what it alone had
             in_place.remove_stale(Path(config.site_dir), self.made, self.started)
         if self.serving:  # the size only matters for what is published
