@@ -58,6 +58,11 @@ def site_dir_of(config_file: Path, override: str | None) -> Path:
     return (config_file.parent / str(configured)).resolve()
 
 
+# Folders whose every file is a hard link into the card or page cache, which keep a file for
+# as long as its bytes stay the same: nothing there to compare (and a folder per glimmer).
+FROM_CACHES = {"cards", "thumbs", "glimmers"}
+
+
 def keep_unchanged(new: Path, site: Path) -> int:
     """Hard-link files whose bytes did not change from the old site into the new one.
 
@@ -79,6 +84,8 @@ def keep_unchanged(new: Path, site: Path) -> int:
         except OSError:
             continue
         for entry in listing:
+            if fresh_dir == new and entry.name in FROM_CACHES:
+                continue
             before = old.get(entry.name)
             if before is None:
                 continue

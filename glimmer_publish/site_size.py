@@ -36,18 +36,26 @@ def measure(site: Path) -> SiteSize:
     A file hard-linked twice (cards published straight from the cache) counts as GitHub
     counts it: once per path, since the uploaded archive holds a copy for each."""
     total = cards = previews = files = 0
-    for dirpath, _, names in os.walk(site):
-        top = Path(dirpath).relative_to(site).parts[:1]
-        for name in names:
+    folders = [(str(site), "")]
+    while folders:
+        folder, top = folders.pop()
+        try:
+            listing = list(os.scandir(folder))
+        except OSError:
+            continue
+        for entry in listing:
             try:
-                size = os.lstat(os.path.join(dirpath, name)).st_size
+                if entry.is_dir(follow_symlinks=False):
+                    folders.append((entry.path, top or entry.name))
+                    continue
+                size = entry.stat(follow_symlinks=False).st_size
             except OSError:
                 continue
             total += size
             files += 1
-            if top == ("cards",):
+            if top == "cards":
                 cards += size
-            elif top == ("thumbs",):
+            elif top == "thumbs":
                 previews += size
     return SiteSize(total, cards, previews, files)
 
