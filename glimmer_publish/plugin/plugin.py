@@ -25,7 +25,7 @@ from ..buddies import Buddy, fetch_latest
 from ..cards import Card
 from ..cards.render import CardJob, prune_cache, site_formats, start_cards, write_if_changed
 from ..cards.shaping import shaping_problem
-from ..entries import Entry, Journal, load_journal
+from ..entries import Entry, Journal, load_journal, rel
 from ..feeds import build_feeds
 from ..markup import id_prefix, to_html
 from ..problems import render
@@ -93,6 +93,9 @@ class GlimmerPlugin(BasePlugin[GlimmerConfig]):
         self.syndicated: dict[str, list[tuple[str, str]]] = {}  # slug -> [(network, post URL)]
         self.config_problems: list[str] = []
         self.preloaded: tuple[Settings, Journal] | None = None  # from `glimmer build`
+        # While previewing (one plugin for every rebuild): each entry's cards as last drawn.
+        self.card_memo: dict[str, tuple[tuple, dict[str, Card]]] = {}
+        self.card_todo: dict[str, tuple[tuple, Entry]] = {}
         self.store: page_cache.PageStore | None = None  # finished pages kept between builds
         self.page_files: dict[str, PageFile] = {}
         self.built: dict[str, str] = {}  # src_uri -> key of the pages built this time
@@ -374,10 +377,22 @@ class GlimmerPlugin(BasePlugin[GlimmerConfig]):
         The metadata is there at once; the pixels are drawn in the background while pages
         are built, and `on_post_build` waits for them."""
         assert self.settings is not None
-        self.card_job = start_cards(entries, self.settings, out_dir,
-                                    per_entry=site_formats(entries, self.settings))
+        formats = site_formats(entries, self.settings)
+        kept: dict[str, dict[str, Card]] = {}
+        self.card_todo = {}
+        if self.serving:  # the preview's folder still holds the last build's cards
+            settings = page_cache.digest(repr(self.settings))
+            for e in entries:
+                key = (e.digest, str(e.path), str(e.photo), formats.get(e.slug), settings)
+                memo = self.card_memo.get(e.slug)
+                if e.digest and memo is not None and memo[0] == key:
+                    kept[e.slug] = memo[1]
+                else:
+                    self.card_todo[e.slug] = (key, e)
+            entries = [e for _, e in self.card_todo.values()]
+        self.card_job = start_cards(entries, self.settings, out_dir, per_entry=formats)
         self.card_keys = self.card_job.keys
-        return {slug: dict(fmts) for slug, fmts in self.card_job.cards.items()}
+        return {**kept, **{slug: dict(fmts) for slug, fmts in self.card_job.cards.items()}}
 
     def _finish_cards(self) -> None:
         """Every card drawn and in the site; an unusable card stops the build."""
@@ -390,6 +405,15 @@ class GlimmerPlugin(BasePlugin[GlimmerConfig]):
             raise PluginError("some cards could not be made:\n" + render(errors, "text"))
         for problem in result.problems:  # warnings: a stand-in card was used
             log.warning(problem.text())
+        if self.serving:  # what the next preview rebuild can keep, if its entry stays as it is
+            assert self.settings is not None
+            troubled = {p.path for p in result.problems}
+            for slug, (key, entry) in self.card_todo.items():
+                if rel(entry.path, self.settings.repo_root) not in troubled \
+                        and slug in result.cards:
+                    self.card_memo[slug] = (key, dict(result.cards[slug]))
+                else:
+                    self.card_memo.pop(slug, None)
 
     def on_build_error(self, *, error: Exception) -> None:
         if self.card_job is not None:  # a failed build needs no more cards

@@ -95,10 +95,15 @@ def _listed(env: jinja2.Environment, dirs: tuple[str, ...], args, kwargs) -> lis
             for path in sorted(Path(folder).rglob("*")):
                 stat = path.stat()
                 signature.append((str(path), stat.st_mtime_ns, stat.st_size))
-    key = (dirs, tuple(signature), repr(args), repr(sorted(kwargs.items())))
+    key = (dirs, tuple(signature))
     if key not in _LISTED:
-        _LISTED[key] = jinja2.Environment.list_templates(env, *args, **kwargs)
-    return list(_LISTED[key])
+        _LISTED[key] = env.loader.list_templates() if env.loader else []
+    names = _LISTED[key]
+    extensions, keep = [*args, None, None][:2]
+    extensions, keep = kwargs.get("extensions", extensions), kwargs.get("filter_func", keep)
+    if extensions is not None:
+        return [n for n in names if "." in n and n.rsplit(".", 1)[1] in extensions]
+    return [n for n in names if keep(n)] if keep is not None else list(names)
 
 
 def page_templates(dirs: Sequence[str], language: str) -> jinja2.Environment:
