@@ -57,6 +57,7 @@ class CardsResult:
     undrawable: int = 0  # characters left out of cards: no bundled font has them (warned)
     problems: list[Problem] = field(default_factory=list)
     keys: set[str] = field(default_factory=set)  # the cache entries this run used or made
+    keys_by_slug: dict[str, dict[str, str]] = field(default_factory=dict)  # format -> key
 
 
 # Bump whenever a card's pixels or bytes change (design, layout, encoding). The golden pixel
@@ -446,6 +447,7 @@ def start_cards(
         digest = _photo_digest(entry)
         keys = cache_keys(entry, settings, wanted[entry.slug], digest)
         result.keys.update(keys.values())
+        result.keys_by_slug[entry.slug] = keys
         missing = []
         for fmt in keys:
             hit = _cached(cache, keys[fmt], fmt)

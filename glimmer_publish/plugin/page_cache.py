@@ -182,6 +182,8 @@ class PageStore:
 
     def save(self) -> None:
         """Keep the index of this build's pages (and only those)."""
+        if not self.new and self.used == set(self.index):
+            return  # the same pages as last time
         pages = {k: self._entry(k) for k in sorted(self.used) if self._entry(k)}
         self.folder.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".index.", suffix=".tmp")

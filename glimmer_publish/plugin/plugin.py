@@ -23,7 +23,15 @@ from .. import site_size
 from .. import write_link as writing
 from ..buddies import Buddy, fetch_latest
 from ..cards import Card
-from ..cards.render import CardJob, prune_cache, site_formats, start_cards, write_if_changed
+from ..cards.render import (
+    STYLE_VERSION,
+    CardJob,
+    cache_folder,
+    prune_cache,
+    site_formats,
+    start_cards,
+    write_if_changed,
+)
 from ..cards.shaping import shaping_problem
 from ..entries import Entry, Journal, load_journal, rel
 from ..feeds import build_feeds
@@ -31,7 +39,7 @@ from ..markup import id_prefix, to_html
 from ..problems import render
 from ..settings import Settings, SettingsError, settings_from_config
 from ..syndicate.links import posts_by_slug
-from . import head, in_place, page_cache, pages, practice, problems_panel
+from . import card_memo, head, in_place, page_cache, pages, practice, problems_panel
 from .config import GlimmerConfig, check_options, site_problems
 from .labels import labels_for, with_local_titles
 from .theme import compiled_templates, page_templates, search_path
@@ -94,8 +102,8 @@ class GlimmerPlugin(BasePlugin[GlimmerConfig]):
         self.config_problems: list[str] = []
         self.preloaded: tuple[Settings, Journal] | None = None  # from `glimmer build`
         # While previewing (one plugin for every rebuild): each entry's cards as last drawn.
-        self.card_memo: dict[str, tuple[tuple, dict[str, Card]]] = {}
-        self.card_todo: dict[str, tuple[tuple, Entry]] = {}
+        self.card_memo: dict[str, card_memo.Memo] = {}
+        self.card_todo: dict[str, tuple[list, Entry]] = {}
         self.store: page_cache.PageStore | None = None  # finished pages kept between builds
         self.page_files: dict[str, PageFile] = {}
         self.built: dict[str, str] = {}  # src_uri -> key of the pages built this time
@@ -379,19 +387,27 @@ class GlimmerPlugin(BasePlugin[GlimmerConfig]):
         assert self.settings is not None
         formats = site_formats(entries, self.settings)
         kept: dict[str, dict[str, Card]] = {}
+        kept_keys: set[str] = set()
         self.card_todo = {}
-        if self.serving:  # the preview's folder still holds the last build's cards
-            settings = page_cache.digest(repr(self.settings))
-            for e in entries:
-                key = (e.digest, str(e.path), str(e.photo), formats.get(e.slug), settings)
-                memo = self.card_memo.get(e.slug)
-                if e.digest and memo is not None and memo[0] == key:
-                    kept[e.slug] = memo[1]
-                else:
-                    self.card_todo[e.slug] = (key, e)
-            entries = [e for _, e in self.card_todo.values()]
-        self.card_job = start_cards(entries, self.settings, out_dir, per_entry=formats)
-        self.card_keys = self.card_job.keys
+        if not self.serving and not self.card_memo:
+            self.card_memo = card_memo.load(self._cache_root())
+        settings = page_cache.digest(repr(self.settings), STYLE_VERSION)
+        cache = cache_folder(self.settings)
+        for e in entries:
+            key = [e.digest, str(e.path), str(e.photo), list(formats.get(e.slug) or ()),
+                   settings]
+            memo = self.card_memo.get(e.slug)
+            # The preview's folder still holds the last build's cards; a build's folder
+            # gets them linked from the cache, if they are still there.
+            if e.digest and memo is not None and memo[0] == key and (
+                    self.serving or card_memo.publish(memo, cache, out_dir)):
+                kept[e.slug] = memo[1]
+                kept_keys.update(memo[2].values())
+            else:
+                self.card_todo[e.slug] = (key, e)
+        todo = [e for _, e in self.card_todo.values()]
+        self.card_job = start_cards(todo, self.settings, out_dir, per_entry=formats)
+        self.card_keys = self.card_job.keys | kept_keys
         return {**kept, **{slug: dict(fmts) for slug, fmts in self.card_job.cards.items()}}
 
     def _finish_cards(self) -> None:
@@ -405,15 +421,21 @@ class GlimmerPlugin(BasePlugin[GlimmerConfig]):
             raise PluginError("some cards could not be made:\n" + render(errors, "text"))
         for problem in result.problems:  # warnings: a stand-in card was used
             log.warning(problem.text())
-        if self.serving:  # what the next preview rebuild can keep, if its entry stays as it is
-            assert self.settings is not None
-            troubled = {p.path for p in result.problems}
-            for slug, (key, entry) in self.card_todo.items():
-                if rel(entry.path, self.settings.repo_root) not in troubled \
-                        and slug in result.cards:
-                    self.card_memo[slug] = (key, dict(result.cards[slug]))
-                else:
-                    self.card_memo.pop(slug, None)
+        # What the next build can keep, if its entry stays as it is (not an entry with a
+        # warning: that shows every build).
+        assert self.settings is not None
+        troubled = {p.path for p in result.problems}
+        for slug, (key, entry) in self.card_todo.items():
+            if rel(entry.path, self.settings.repo_root) not in troubled \
+                    and slug in result.cards and slug in result.keys_by_slug:
+                self.card_memo[slug] = (key, dict(result.cards[slug]),
+                                        result.keys_by_slug[slug])
+            else:
+                self.card_memo.pop(slug, None)
+        if not self.serving and (self.card_todo or set(self.card_memo) - set(self.cards)):
+            shown = set(self.cards)
+            card_memo.save(self._cache_root(),
+                           {s: m for s, m in self.card_memo.items() if s in shown})
 
     def on_build_error(self, *, error: Exception) -> None:
         if self.card_job is not None:  # a failed build needs no more cards

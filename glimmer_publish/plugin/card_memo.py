@@ -1,0 +1,65 @@
+"""Each entry's cards as the last build left them, so a rebuild need not work out again
+which cards an unchanged entry has (its cache keys read its whole card text).
+
+Kept in memory while previewing, and in `<cache>/cards-memo.json` between builds. An entry
+is kept when its file's digest, place, photo, formats and the settings (with the card style
+version) are the same; its cards are then linked from the card cache, and if any of them has
+gone from the cache the entry is looked at the usual way.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from dataclasses import asdict
+from pathlib import Path
+
+from ..cards.model import Card
+from ..cards.render import OG_SMALL, _base, _cached, link_if_changed
+
+Memo = tuple[list, dict[str, Card], dict[str, str]]  # key, cards by format, cache key by name
+VERSION = 1
+
+
+def load(cache: Path) -> dict[str, Memo]:
+    try:
+        data = json.loads((cache / "cards-memo.json").read_text(encoding="utf-8"))
+        if data.get("version") != VERSION:
+            return {}
+        return {slug: (m["key"], {f: Card(**c) for f, c in m["cards"].items()}, m["keys"])
+                for slug, m in data["entries"].items()}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return {}  # none yet, or damaged: every entry is looked at
+
+
+def save(cache: Path, memo: dict[str, Memo]) -> None:
+    data = {"version": VERSION, "entries": {
+        slug: {"key": key, "cards": {f: asdict(c) for f, c in cards.items()}, "keys": keys}
+        for slug, (key, cards, keys) in sorted(memo.items())}}
+    try:
+        cache.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=cache, prefix=".cards-memo.", suffix=".tmp")
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(data, fh, ensure_ascii=False, separators=(",", ":"))
+        os.replace(tmp, cache / "cards-memo.json")
+    except OSError:
+        pass  # a read-only cache: the next build looks at every entry, as before
+
+
+def publish(memo: Memo, cards_cache: Path, out_dir: Path) -> bool:
+    """Link an entry's cards and previews from the card cache into the site; False when one
+    of them is no longer in the cache."""
+    _, cards, keys = memo
+    hits = []
+    for name, key in keys.items():
+        hit = _cached(cards_cache, key, name)
+        card = cards.get(_base(name))
+        if hit is None or card is None:
+            return False
+        hits.append((name, hit, card))
+    for name, (card_file, _ext, preview), card in hits:
+        link_if_changed(card_file, out_dir / card.path)
+        if name != OG_SMALL and isinstance(preview, Path):
+            link_if_changed(preview, out_dir / card.preview)
+    return True
