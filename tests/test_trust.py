@@ -83,8 +83,11 @@ def snapshot(site: Path) -> dict[str, bytes]:
 
 
 def leftovers(root: Path) -> list[str]:
-    """Temporary folders or files a build may leave beside the site or in the cache."""
-    found = [p.name for p in root.iterdir() if p.name.startswith((".site.building", ".site.old"))]
+    """Temporary folders or files a build may leave beside the site or in the cache.
+
+    (`.site.previous` is the site before last, which the next build writes over: not a
+    leftover; a half-written one keeps its `.incomplete` marker and is never trusted.)"""
+    found = [p.name for p in root.iterdir() if p.name.startswith((".site.building", ".site.swap"))]
     cache = root / ".cache"
     if cache.exists():
         found += [p.name for p in cache.rglob("*") if p.name.endswith(".tmp")]
@@ -301,14 +304,21 @@ def test_ctrl_c_in_the_middle_of_a_build_leaves_the_previous_site(built):
     while not (root / "held").exists():
         assert proc.poll() is None and time.monotonic() < deadline, proc.stderr
         time.sleep(0.02)
-    building = [p for p in root.iterdir() if p.name.startswith(".site.building")]
-    assert building and list(building[0].rglob("*.jpg")), "cards were made before the stop"
+    building = root / ".site.previous"
+    assert list(building.rglob("*.jpg")), "cards were made before the stop"
     os.killpg(proc.pid, signal.SIGINT)  # what Ctrl-C in a terminal does: the whole group
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 130
     assert "stopped; nothing was changed" in err and "Traceback" not in err
     assert snapshot(root / "site") == before
     assert leftovers(root) == []
+    # the half-written folder is marked, and the next build does not trust it
+    assert (root / ".site.previous.incomplete").exists()
+    (root / ".site.previous" / "planted.html").write_text("stale", encoding="utf-8")
+    assert glimmer_build(root).returncode == 0
+    assert not (root / ".site.previous.incomplete").exists()
+    assert not (root / "site" / "planted.html").exists()
+    assert (root / "site" / "glimmers" / "2026-04-01-later" / "index.html").is_file()
 
 
 def test_two_builds_at_once_never_corrupt_the_site_or_the_cache(built):
