@@ -7,7 +7,7 @@ import unicodedata
 from collections import Counter
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from PIL import Image, ImageChops, ImageDraw, features
 
@@ -88,6 +88,7 @@ def test_kana_or_hangul_pick_the_region_when_no_language_says():
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(title=st.text(st.characters(exclude_categories=("Cs",)), max_size=40))
+@example(title="0\U000e0020")  # a tag character after a digit was reported as missing
 def test_every_character_is_drawn_by_a_face_with_its_glyph_or_reported(title):
     clusters, missing = resolve(title, TITLE)
     for c in clusters:  # drawn characters: each one is in the face's cmap

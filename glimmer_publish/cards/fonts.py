@@ -245,10 +245,13 @@ def _partial(c: str, chain: tuple[Face, ...], previous: Face | None
     out (and reported), so one odd mark never hides the letter it sits on."""
     face = pick_face(c[0], chain, previous)
     if face is None:
-        return None, [ch for ch in c if ord(ch) not in _IGNORABLE]
+        return None, [ch for ch in c if ord(ch) not in _IGNORABLE and not invisible(ch)]
     cover = coverage(face)
     kept = "".join(ch for ch in c if ord(ch) in cover or ord(ch) in _IGNORABLE)
-    return Cluster(kept, face), [ch for ch in c if ord(ch) not in cover | _IGNORABLE]
+    # an invisible character (a tag, a bidi control) the face lacks is simply not drawn,
+    # as it would not be anywhere: nothing to report
+    return Cluster(kept, face), [ch for ch in c if ord(ch) not in cover | _IGNORABLE
+                                 and not invisible(ch)]
 
 
 def resolve(text: str, chain: tuple[Face, ...]) -> tuple[list[Cluster], list[str]]:
