@@ -9,11 +9,13 @@ the font that draws it.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import html
 import os
 import shutil
 import subprocess
+import tempfile
 import unicodedata
 from concurrent.futures import ThreadPoolExecutor
 from functools import cache
@@ -85,7 +87,9 @@ NO_OCR = {"mongolian"}
 
 @cache
 def journal():
-    settings = load_settings(JOURNAL / "mkdocs.yml")
+    # the loader keeps parsed entries in the cache folder: a temporary one, not the repository
+    cache_dir = Path(tempfile.mkdtemp(prefix="glimmer-ocr-cache-"))
+    settings = dataclasses.replace(load_settings(JOURNAL / "mkdocs.yml"), cache_dir=cache_dir)
     loaded = load_journal(settings)
     assert not loaded.problems
     return settings, {e.slug.split("-", 3)[3]: e for e in loaded.entries}
