@@ -52,3 +52,19 @@ def test_an_edited_entry_gets_its_new_card(tmp_path):
     changed = {p for p in after if before.get(p, (0, 0, b""))[2] != after[p][2]}
     assert {p for p in changed if p.startswith("cards/")} == {
         p for p in after if p.startswith(f"cards/{slug}/")}
+
+
+def test_a_photo_replaced_under_the_same_name_gets_a_new_card(tmp_path):
+    """The entry's file is untouched: only the photo it names changed (a better shot)."""
+    from PIL import Image
+
+    write_journal(tmp_path)
+    glimmer_build(tmp_path)
+    before = fingerprint(tmp_path / "site")
+    Image.new("RGB", (640, 480), (120, 60, 40)).save(
+        tmp_path / "entries" / "2026" / "frost.jpg", "JPEG")
+    glimmer_build(tmp_path)
+    after = fingerprint(tmp_path / "site")
+    changed = {p for p in after if p.startswith("cards/2026-11-24-frost/")
+               and before[p][2] != after[p][2]}
+    assert changed == {p for p in after if p.startswith("cards/2026-11-24-frost/")}

@@ -2,9 +2,10 @@
 which cards an unchanged entry has (its cache keys read its whole card text).
 
 Kept in memory while previewing, and in `<cache>/cards-memo.json` between builds. An entry
-is kept when its file's digest, place, photo, formats and the settings (with the card style
-version) are the same; its cards are then linked from the card cache, and if any of them has
-gone from the cache the entry is looked at the usual way.
+is kept when its file's digest, its place, its photo file (size and time), its formats, the
+settings and whatever else the card cache key holds besides the entry (style version, Pillow
+and fonts, shaping and layout libraries) are the same; its cards are then linked from the
+card cache, and if any of them has gone from the cache the entry is looked at the usual way.
 """
 
 from __future__ import annotations
@@ -15,11 +16,37 @@ import tempfile
 from dataclasses import asdict
 from pathlib import Path
 
+from ..cards.layout import engine_versions
 from ..cards.model import Card
-from ..cards.render import OG_SMALL, _base, _cached, link_if_changed
+from ..cards.render import (
+    OG_SMALL,
+    STYLE_VERSION,
+    _base,
+    _cached,
+    engine_digest,
+    link_if_changed,
+)
+from ..cards.shaping import shaping_versions
+from ..entries import Entry
+from .page_cache import digest
 
 Memo = tuple[list, dict[str, Card], dict[str, str]]  # key, cards by format, cache key by name
 VERSION = 1
+
+
+def settings_key(settings) -> str:
+    """Everything a card depends on that is not the entry: settings and drawing engine."""
+    return digest(repr(settings), STYLE_VERSION, engine_digest(), repr(shaping_versions()),
+                  engine_versions())
+
+
+def entry_key(entry: Entry, formats, settings: str) -> list:
+    try:
+        stat = entry.photo.stat() if entry.photo else None
+        photo = [str(entry.photo), stat.st_size, stat.st_mtime_ns] if stat else None
+    except OSError:
+        photo = [str(entry.photo), "unreadable"]
+    return [entry.digest, str(entry.path), photo, list(formats or ()), settings]
 
 
 def load(cache: Path) -> dict[str, Memo]:

@@ -24,7 +24,6 @@ from .. import write_link as writing
 from ..buddies import Buddy, fetch_latest
 from ..cards import Card
 from ..cards.render import (
-    STYLE_VERSION,
     CardJob,
     cache_folder,
     prune_cache,
@@ -104,6 +103,7 @@ class GlimmerPlugin(BasePlugin[GlimmerConfig]):
         # While previewing (one plugin for every rebuild): each entry's cards as last drawn.
         self.card_memo: dict[str, card_memo.Memo] = {}
         self.card_todo: dict[str, tuple[list, Entry]] = {}
+        self.card_memo_root: Path | None = None
         self.store: page_cache.PageStore | None = None  # finished pages kept between builds
         self.page_files: dict[str, PageFile] = {}
         self.built: dict[str, str] = {}  # src_uri -> key of the pages built this time
@@ -389,13 +389,13 @@ class GlimmerPlugin(BasePlugin[GlimmerConfig]):
         kept: dict[str, dict[str, Card]] = {}
         kept_keys: set[str] = set()
         self.card_todo = {}
-        if not self.serving and not self.card_memo:
-            self.card_memo = card_memo.load(self._cache_root())
-        settings = page_cache.digest(repr(self.settings), STYLE_VERSION)
+        if self.card_memo_root != self._cache_root():  # another journal's, or none yet
+            self.card_memo = {} if self.serving else card_memo.load(self._cache_root())
+            self.card_memo_root = self._cache_root()
+        settings = card_memo.settings_key(self.settings)
         cache = cache_folder(self.settings)
         for e in entries:
-            key = [e.digest, str(e.path), str(e.photo), list(formats.get(e.slug) or ()),
-                   settings]
+            key = card_memo.entry_key(e, formats.get(e.slug), settings)
             memo = self.card_memo.get(e.slug)
             # The preview's folder still holds the last build's cards; a build's folder
             # gets them linked from the cache, if they are still there.
