@@ -174,20 +174,30 @@ def discard_leftovers(site: Path) -> None:
 
 
 class _QuietDirty(logging.Filter):
-    """MkDocs warns that a dirty build may leave stale pages and links; ours starts from an
-    empty folder and decides per page from its stored copy's key, so the warning is wrong
-    here (and would stop a `strict: true` build)."""
+    """MkDocs warns that a dirty build may leave stale pages and links; ours decides per page
+    from its stored copy's key and removes what it did not make (plugin/in_place.py), so the
+    warning is wrong here (and would stop a `strict: true` build)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         return not str(record.msg).startswith("A 'dirty' build is being performed")
 
 
-def run_mkdocs_build(config_file: Path, out: Path, journal=None) -> None:
-    """The build `mkdocs build` does, into the empty folder `out`, reusing stored pages.
-
-    MkDocs runs in its dirty mode: it builds only the pages the glimmer plugin has no
-    up-to-date stored copy of, and the plugin puts the stored ones in place."""
+def build_dirty(config, serve_url: str | None = None) -> None:
+    """MkDocs' build in its dirty mode: only the pages the glimmer plugin has no up-to-date
+    stored copy of are drawn, and the plugin puts the stored ones in place."""
     from mkdocs.commands.build import build
+
+    quiet = _QuietDirty()
+    logger = logging.getLogger("mkdocs.commands.build")
+    logger.addFilter(quiet)
+    try:
+        build(config, serve_url=serve_url, dirty=True)
+    finally:
+        logger.removeFilter(quiet)
+
+
+def run_mkdocs_build(config_file: Path, out: Path, journal=None) -> None:
+    """The build `mkdocs build` does, into `out` (empty, or the site before last)."""
     from mkdocs.config import load_config
 
     config = load_config(config_file=str(config_file), site_dir=str(out))
@@ -197,13 +207,9 @@ def run_mkdocs_build(config_file: Path, out: Path, journal=None) -> None:
                 plugin.preloaded = journal
     keep_compiled(config)
     config.plugins.on_startup(command="build", dirty=True)
-    quiet = _QuietDirty()
-    logger = logging.getLogger("mkdocs.commands.build")
-    logger.addFilter(quiet)
     try:
-        build(config, dirty=True)
+        build_dirty(config)
     finally:
-        logger.removeFilter(quiet)
         config.plugins.on_shutdown()
 
 

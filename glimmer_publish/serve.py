@@ -17,15 +17,13 @@ import tempfile
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from .build import _QuietDirty, _show_mkdocs_log
+from .build import _show_mkdocs_log, build_dirty
 from .cli import EXIT_OK, EXIT_PROBLEMS
 from .plugin.theme import keep_compiled
 from .settings import find_config
 
 log = logging.getLogger("mkdocs.commands.serve")
 POLL = 0.1  # seconds between looks, where the system cannot tell us of changes
-
-
 CHANGES = ("created", "modified", "deleted", "moved")
 
 
@@ -58,7 +56,6 @@ def _observer():
 
 
 def serve(config_file: Path, dev_addr: str | None = None, open_in_browser: bool = False) -> None:
-    from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.livereload import LiveReloadServer, _serve_url
 
@@ -75,18 +72,13 @@ def serve(config_file: Path, dev_addr: str | None = None, open_in_browser: bool 
     host, port = config.dev_addr
     mount_path = urlsplit(config.site_url or "/").path
     serve_url = _serve_url(host, port, mount_path)
-    quiet = _QuietDirty()
 
     def builder(config=None) -> None:
         if config is None:  # mkdocs.yml may have changed: read it again, as MkDocs does
             config = get_config()
             config.plugins.on_startup(command="serve", dirty=True)
         config.site_url = serve_url
-        logging.getLogger("mkdocs.commands.build").addFilter(quiet)
-        try:
-            build(config, serve_url=serve_url, dirty=True)
-        finally:
-            logging.getLogger("mkdocs.commands.build").removeFilter(quiet)
+        build_dirty(config, serve_url)
 
     server = LiveReloadServer(builder=builder, host=host, port=port, root=site_dir,
                               mount_path=mount_path, polling_interval=POLL)
