@@ -10,9 +10,8 @@ card cache, and if any of them has gone from the cache the entry is looked at th
 
 from __future__ import annotations
 
+import contextlib
 import json
-import os
-import tempfile
 from dataclasses import asdict
 from pathlib import Path
 
@@ -25,6 +24,7 @@ from ..cards.render import (
     _cached,
     engine_digest,
     link_if_changed,
+    write_if_changed,
 )
 from ..cards.shaping import shaping_versions
 from ..entries import Entry
@@ -64,14 +64,9 @@ def save(cache: Path, memo: dict[str, Memo]) -> None:
     data = {"version": VERSION, "entries": {
         slug: {"key": key, "cards": {f: asdict(c) for f, c in cards.items()}, "keys": keys}
         for slug, (key, cards, keys) in sorted(memo.items())}}
-    try:
-        cache.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=cache, prefix=".cards-memo.", suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(data, fh, ensure_ascii=False, separators=(",", ":"))
-        os.replace(tmp, cache / "cards-memo.json")
-    except OSError:
-        pass  # a read-only cache: the next build looks at every entry, as before
+    with contextlib.suppress(OSError):  # read-only: the next build looks at every entry
+        write_if_changed(cache / "cards-memo.json",
+                         json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode())
 
 
 def publish(memo: Memo, cards_cache: Path, out_dir: Path) -> bool:

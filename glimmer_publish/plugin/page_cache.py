@@ -16,11 +16,12 @@ import json
 import os
 import re
 import sys
-import tempfile
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+
+from ..cards.render import write_if_changed
 
 PACKAGE = Path(__file__).resolve().parent.parent
 VERSION = 1  # bump when the way pages are stored changes
@@ -163,18 +164,8 @@ class PageStore:
         name = hashlib.sha256(html).hexdigest()
         self.new[key] = {"html": name}
         target = self.folder / f"{name}.html"
-        if target.is_file():
-            return
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".page.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(html)
-            os.chmod(tmp, 0o644)
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        if not target.is_file():
+            write_if_changed(target, html)
 
     def set_search(self, key: str, entries: list) -> None:
         if key in self.new:
@@ -185,20 +176,14 @@ class PageStore:
         if not self.new and self.used == set(self.index):
             return  # the same pages as last time
         pages = {k: self._entry(k) for k in sorted(self.used) if self._entry(k)}
-        self.folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".index.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump({"version": VERSION, "pages": pages}, fh, ensure_ascii=False,
+        data = json.dumps({"version": VERSION, "pages": pages}, ensure_ascii=False,
                           separators=(",", ":"))
-            os.chmod(tmp, 0o644)
-            os.replace(tmp, self.folder / "index.json")
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        write_if_changed(self.folder / "index.json", data.encode("utf-8"))
 
     def place(self, key: str, target: Path) -> None:
-        """The stored page at `target`, as a hard link (a copy where links fail)."""
+        """The stored page at `target`, as a hard link (a copy where links fail). Unlike the
+        cards' `link_if_changed`, an equal file already there is replaced too: the site must
+        share the stored file's inode, so the next build finds it unchanged for free."""
         stored = self.path(key)
         try:
             if os.path.samefile(stored, target):
@@ -213,12 +198,7 @@ class PageStore:
             os.replace(link, target)
         except OSError:
             link.unlink(missing_ok=True)
-            data = stored.read_bytes()
-            fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-            os.chmod(tmp, 0o644)
-            os.replace(tmp, target)
+            write_if_changed(target, stored.read_bytes())
 
     def prune(self, before: float) -> int:
         """Delete stored pages this build did not use (older than its start)."""
