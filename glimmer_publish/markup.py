@@ -173,24 +173,14 @@ def to_html(body: str, prefix: str = "g-") -> str:
 @lru_cache(maxsize=16384)
 def _sanitized(body: str, prefix: str, generation: int) -> str:
     # Cached: the page and every feed an entry is in ask for the same body and prefix.
-    row = _MEMO.row(body)
-    key = "html:" + prefix
-    found = row.get(key)
-    if found is None:
-        found = row[key] = sanitize(_converted(body, generation), prefix)
-        _MEMO.dirty = True
-    return found
+    return _MEMO.get(body, "html:" + prefix,
+                     lambda: sanitize(_converted(body, generation), prefix))
 
 
 @lru_cache(maxsize=16384)
 def _converted(body: str, generation: int) -> str:
     """Markdown to HTML, once per body (excerpts and pages use different id prefixes)."""
-    row = _MEMO.row(body)
-    found = row.get("markdown")
-    if found is None:
-        found = row["markdown"] = _convert(body)
-        _MEMO.dirty = True
-    return found
+    return _MEMO.get(body, "markdown", lambda: _convert(body))
 
 
 def _convert(body: str) -> str:
@@ -265,6 +255,15 @@ class _Memo:
             return None
         key = pipeline_key()
         return None if key is None else self.folder / self.NAME
+
+    def get(self, body: str, what: str, make) -> str:
+        """The body's `what` (markdown, html:<prefix>, text), made by `make()` the first time."""
+        row = self.row(body)
+        found = row.get(what)
+        if found is None:
+            found = row[what] = make()
+            self.dirty = True
+        return found
 
     def row(self, body: str) -> dict[str, str]:
         digest = _digest(body)
@@ -489,12 +488,7 @@ def plain_text(body: str) -> str:
 
 @lru_cache(maxsize=16384)
 def _plain_text(body: str, generation: int) -> str:
-    row = _MEMO.row(body)
-    found = row.get("text")
-    if found is None:
-        found = row["text"] = _words(body)
-        _MEMO.dirty = True
-    return found
+    return _MEMO.get(body, "text", lambda: _words(body))
 
 
 def _words(body: str) -> str:
