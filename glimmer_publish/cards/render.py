@@ -14,6 +14,7 @@ import hashlib
 import io
 import json
 import os
+import signal
 import tempfile
 import threading
 from collections.abc import Callable, Sequence
@@ -370,6 +371,12 @@ class CardJob:
             event.set()
 
 
+def _leave_interrupts_to_the_build() -> None:
+    """Ctrl-C reaches every process of the terminal's group: a worker ignores it and the
+    build stops the pool (`CardJob.cancel`), instead of each worker printing a traceback."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def start_cards(
     entries: Sequence[Entry],
     settings: Settings,
@@ -497,7 +504,8 @@ def start_cards(
         for name in fmts:
             job._ready[(entry.slug, _base(name))] = threading.Event()
             result.cards.setdefault(entry.slug, {})[_base(name)] = card(entry, name, None)
-    job._pool = ProcessPoolExecutor(max_workers=min(workers, len(tasks)))
+    job._pool = ProcessPoolExecutor(max_workers=min(workers, len(tasks)),
+                                    initializer=_leave_interrupts_to_the_build)
 
     def done(task, future) -> None:
         entry, fmts, keys = task

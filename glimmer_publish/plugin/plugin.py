@@ -442,6 +442,11 @@ class GlimmerPlugin(BasePlugin[GlimmerConfig]):
             self.card_job.cancel()
             self.card_job = None
 
+    def on_shutdown(self) -> None:
+        """A build stopped by Ctrl-C (which MkDocs' build error event does not see) leaves no
+        card still being drawn."""
+        self.on_build_error(error=KeyboardInterrupt())
+
     @staticmethod
     def _add(files: Files, file: File) -> None:
         """Our generated pages win over a docs/ file at the same address (say so)."""
