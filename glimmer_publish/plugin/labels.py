@@ -13,7 +13,7 @@ from io import BytesIO
 from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
-from babel.dates import format_date
+from babel.dates import format_date, get_date_format
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
@@ -105,9 +105,18 @@ def with_local_titles(extensions: list, language: str) -> list:
     return out
 
 
-@lru_cache(maxsize=65536)  # every listing shows each date again: Babel is slow to format
+@lru_cache(maxsize=65536)  # every listing shows each date again
 def long_date(value, language: str) -> str:
-    return format_date(value, format="long", locale=locale_for(language))
+    locale, pattern = _long_pattern(language)
+    return pattern.apply(value, locale)
+
+
+@lru_cache(maxsize=32)
+def _long_pattern(language: str):
+    """Babel's `format_date(format="long")` looks the locale and its pattern up on every
+    call, which cost more than the rest of a listing's entry: done once per language."""
+    locale = Locale.parse(locale_for(language))
+    return locale, get_date_format("long", locale=locale)
 
 
 @lru_cache(maxsize=4096)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from html import escape
 from typing import Any
 from urllib.parse import quote
@@ -89,7 +89,7 @@ class Thumb:
     height: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class EntryView:
     """An entry as a listing or page shows it; every text carries its language/direction."""
 
@@ -106,6 +106,14 @@ class EntryView:
     dir: str  # rtl / ltr from `lang`, else "auto" (the text decides)
     thumb: Thumb | None = None
 
+    def __repr__(self) -> str:
+        """Made once: a listing's page key reads the text of every view it shows."""
+        text = self.__dict__.get("_repr")
+        if text is None:
+            inner = ", ".join(f"{f.name}={getattr(self, f.name)!r}" for f in fields(self))
+            text = self.__dict__["_repr"] = f"EntryView({inner})"
+        return text
+
 
 def entry_view(entry: Entry, root: str, cards: Cards, settings: Settings) -> EntryView:
     card = cards.get(entry.slug, {}).get("og")
@@ -118,9 +126,22 @@ def entry_view(entry: Entry, root: str, cards: Cards, settings: Settings) -> Ent
         lang=entry.lang, dir=direction(entry.lang), thumb=thumb)
 
 
-def _views(entries: Sequence[Entry], root: str, cards: Cards,
-           settings: Settings) -> list[EntryView]:
-    return [entry_view(e, root, cards, settings) for e in entries]
+class Views:
+    """Each entry's view made once per way back to '/' and set of cards: the same glimmer is
+    on a home page, under each of its tags, in the archive and on the random page."""
+
+    def __init__(self, settings: Settings, cards: Cards | None = None):
+        self.settings, self.cards = settings, cards or {}
+        self.made: dict[tuple[str, str], EntryView] = {}
+
+    def __call__(self, entries: Sequence[Entry], root: str) -> list[EntryView]:
+        out = []
+        for e in entries:
+            view = self.made.get((e.slug, root))
+            if view is None:
+                view = self.made[e.slug, root] = entry_view(e, root, self.cards, self.settings)
+            out.append(view)
+        return out
 
 
 def _source(src: str, front: Mapping[str, object], kind: str, template: str,
@@ -132,7 +153,7 @@ def _source(src: str, front: Mapping[str, object], kind: str, template: str,
 # ---------------------------------------------------------------- listings
 
 
-def home_pages(entries: Sequence[Entry], settings: Settings, cards: Cards,
+def home_pages(entries: Sequence[Entry], settings: Settings, views: Views,
                labels: Mapping[str, str], page_size: int) -> list[Source]:
     """The home stream, `page_size` glimmers a page: `/`, `page/2/`, `page/3/`..."""
     size = max(1, page_size)
@@ -154,7 +175,7 @@ def home_pages(entries: Sequence[Entry], settings: Settings, cards: Cards,
             src, {"title": title, **LISTING}, "home", "glimmer/home.html",
             site_name=settings.site_name,
             intro=settings.site_description if number == 1 else "",
-            entries=_views(chunk, root, cards, settings), pager=pager))
+            entries=views(chunk, root), pager=pager))
     return pages
 
 
@@ -166,7 +187,7 @@ def tag_counts(entries: Sequence[Entry]) -> dict[str, list[Entry]]:
     return dict(sorted(by_tag.items(), key=lambda kv: kv[0].casefold()))
 
 
-def tag_pages(entries: Sequence[Entry], settings: Settings, cards: Cards,
+def tag_pages(entries: Sequence[Entry], views: Views,
               labels: Mapping[str, str]) -> list[Source]:
     by_tag = tag_counts(entries)
     index = [{"tag": t, "href": "../" + tag_url(t), "count": len(es)} for t, es in by_tag.items()]
@@ -178,12 +199,12 @@ def tag_pages(entries: Sequence[Entry], settings: Settings, cards: Cards,
         title = labels["tag_title"] % {"tag": tag}
         pages.append(_source(
             src, {"title": title, **LISTING}, "tag", "glimmer/tag.html", tag=tag,
-            entries=_views(tagged, root, cards, settings),
+            entries=views(tagged, root),
             feeds=[{"href": name, "type": mime, "label": label} for name, mime, label in FEEDS]))
     return pages
 
 
-def archive_page(entries: Sequence[Entry], settings: Settings,
+def archive_page(entries: Sequence[Entry], settings: Settings, plain: Views,
                  labels: Mapping[str, str]) -> Source:
     """Every glimmer by year, then month, newest first (entries arrive sorted)."""
     years: list[dict[str, Any]] = []
@@ -195,16 +216,15 @@ def archive_page(entries: Sequence[Entry], settings: Settings,
         if not months or months[-1]["month"] != d.month:
             months.append({"month": d.month, "id": f"y{d.year}-{d.month:02d}",
                            "name": month_name(d, settings.language), "entries": []})
-        months[-1]["entries"].append(entry_view(e, "../", {}, settings))
+        months[-1]["entries"] += plain([e], "../")
     return _source("archive/index.md", {"title": labels["archive"], **LISTING}, "archive",
                    "glimmer/archive.html", years=years)
 
 
-def random_page(entries: Sequence[Entry], settings: Settings,
-                labels: Mapping[str, str]) -> Source:
+def random_page(entries: Sequence[Entry], plain: Views, labels: Mapping[str, str]) -> Source:
     """JS jumps to one glimmer at random; without JS the list itself is the way in."""
     return _source("random/index.md", {"title": labels["random"], **LISTING}, "random",
-                   "glimmer/random.html", entries=_views(entries, "../", {}, settings))
+                   "glimmer/random.html", entries=plain(entries, "../"))
 
 
 def follow_context(settings: Settings, tags: Sequence[str]) -> dict[str, Any]:

@@ -247,13 +247,13 @@ class GlimmerPlugin(BasePlugin[GlimmerConfig]):
             for tag in e.tags:
                 self.newest_in_tag.setdefault(tag, e)
         self.cards = self._cards(entries, Path(config.site_dir))
+        views, plain = pages.Views(self.settings, self.cards), pages.Views(self.settings)
         sources = [
-            *pages.home_pages(entries, self.settings, self.cards, self.labels,
-                              self.config.page_size),
+            *pages.home_pages(entries, self.settings, views, self.labels, self.config.page_size),
             *(pages.entry_source(e) for e in entries),
-            *pages.tag_pages(entries, self.settings, self.cards, self.labels),
-            pages.archive_page(entries, self.settings, self.labels),
-            pages.random_page(entries, self.settings, self.labels),
+            *pages.tag_pages(entries, views, self.labels),
+            pages.archive_page(entries, self.settings, plain, self.labels),
+            pages.random_page(entries, plain, self.labels),
             pages.follow_page(self.settings, list(pages.tag_counts(entries)), self.labels),
         ]
         sources += self._practice_pages(files, config)

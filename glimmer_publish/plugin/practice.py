@@ -13,13 +13,13 @@ from datetime import date, datetime
 from typing import Any
 
 from babel.core import Locale
-from babel.dates import format_date, format_skeleton, get_day_names
+from babel.dates import format_skeleton, get_day_names
 
 from .. import calm_year, onthisday, write_link
 from ..buddies import Buddy, Latest, opml
 from ..entries import Entry
 from ..settings import Settings
-from .labels import N_, locale_for, month_name, translations
+from .labels import N_, locale_for, long_date, month_name, translations
 from .pages import LISTING, Source, document, root_of, url_of
 
 CSS = "assets/glimmer-practice.css"
@@ -88,7 +88,7 @@ def day_name(day: date, count: int, settings: Settings) -> str:
     """What a screen reader says for a lit day: '3 November 2026: 2 glimmers'. Never a
     count of the days without one."""
     t = translations(settings.language)
-    long = format_date(day, "long", locale=locale_for(settings.language))
+    long = long_date(day, settings.language)
     return t.ngettext("%(day)s: %(count)s glimmer", "%(day)s: %(count)s glimmers", count) % {
         "day": long, "count": count}
 
@@ -105,7 +105,7 @@ def year_context(entries: Sequence[Entry], year: int, every: Sequence[int],
             for week in month.weeks]
         months.append({"name": month_name(month.first, settings.language), "weeks": weeks})
     days = [{"id": f"d{d.isoformat()}", "entries": es,
-             "name": format_date(d, "long", locale=locale)} for d, es in lit.items()]
+             "name": long_date(d, settings.language)} for d, es in lit.items()]
     return {"year": year, "months": months, "days": days, "weekdays": _weekdays(locale),
             "others": [y for y in every if y != year]}
 
