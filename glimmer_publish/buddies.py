@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import threading
 import time
-import urllib.error
-import urllib.request
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -99,6 +97,8 @@ def _web_link(url: str) -> str:
 
 
 def _fetch(buddy: Buddy, timeout: float) -> Latest:
+    import urllib.request  # here, not on every build: most journals have no buddies
+
     request = urllib.request.Request(buddy.feed, headers={"User-Agent": "glimmer-publish"})
     with urllib.request.urlopen(request, timeout=timeout) as response:
         data = response.read(MAX_FEED_BYTES + 1)
@@ -135,7 +135,9 @@ def fetch_latest(buddies: Sequence[Buddy], total_seconds: float) -> list[Latest]
 
 
 def _why(buddy: Buddy, exc: Exception) -> Latest:
-    if isinstance(exc, urllib.error.HTTPError):
+    from urllib.error import HTTPError
+
+    if isinstance(exc, HTTPError):
         return Latest(buddy, note=HTTP_ERROR, code=exc.code)
     if isinstance(exc, FeedError):
         return Latest(buddy, note=exc.note)

@@ -19,7 +19,6 @@ import tempfile
 import threading
 from collections.abc import Callable, Sequence
 from concurrent import futures
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache, partial
 from pathlib import Path
@@ -43,6 +42,7 @@ MAX_BYTES = 1_000_000  # Bluesky's limit for a link-card image, the tightest we 
 MIME = {"png": "image/png", "jpg": "image/jpeg"}
 CARD_EXT = "jpg"  # what encode_card makes: known before a card is drawn
 PREVIEW_BOX = 480  # pages show cards at most ~240 CSS px: 2x for sharp phone screens
+PREVIEW_EXT = "webp"  # what encode_preview makes
 PREVIEWS = "thumbs"  # beside cards/, so cards/<slug>/ holds exactly the cards people post
 # Older glimmers keep a half-size og card (600x315, the size platforms still show as a large
 # link preview) that is also their page thumbnail: a third of the bytes of og + preview.
@@ -288,7 +288,7 @@ def prune_cache(settings: Settings, keep: set[str], before: float) -> int:
 def _cached(folder: Path, key: str, fmt: str) -> tuple[Path, str, Path | bytes] | None:
     preview: Path | bytes = b""
     if fmt != OG_SMALL:
-        preview = folder.parent / PREVIEWS / f"{key}.webp"
+        preview = folder.parent / PREVIEWS / f"{key}.{PREVIEW_EXT}"
         if not preview.is_file():
             return None
     card = folder / f"{key}.{CARD_EXT}"
@@ -327,7 +327,7 @@ class CardJob:
         self._sizes: dict[tuple[str, str], int] = {}
         self._ready: dict[tuple[str, str], threading.Event] = {}
         self._futures: list = []
-        self._pool: ProcessPoolExecutor | None = None
+        self._pool: futures.ProcessPoolExecutor | None = None
         self._error: BaseException | None = None
 
     def _count(self) -> None:
@@ -420,7 +420,8 @@ def start_cards(
         width, height = (f.width // 2, f.height // 2) if name == OG_SMALL else (f.width, f.height)
         small, shown = path, (width, height)  # a half-size og card is its own thumbnail
         if name != OG_SMALL:
-            small, shown = f"{PREVIEWS}/{entry.slug}/{fmt}.webp", preview_size(width, height)
+            small = f"{PREVIEWS}/{entry.slug}/{fmt}.{PREVIEW_EXT}"
+            shown = preview_size(width, height)
         if entry.slug not in alts:
             alts[entry.slug] = card_alt(entry, settings)
         args = (entry.slug, fmt, path, width, height, MIME[CARD_EXT], size or 0,
@@ -479,7 +480,7 @@ def start_cards(
                 raise RuntimeError(f"a card was encoded as {ext}, not {CARD_EXT}")
             if problem is None:  # a stand-in card is never cached: the problem shows every build
                 if preview:
-                    preview_file = cache.parent / PREVIEWS / f"{keys[name]}.webp"
+                    preview_file = cache.parent / PREVIEWS / f"{keys[name]}.{PREVIEW_EXT}"
                     write_if_changed(preview_file, preview)
                     preview = preview_file  # published as a link, as later builds will
                 write_if_changed(cache / f"{keys[name]}.{ext}", data)
@@ -504,7 +505,9 @@ def start_cards(
         for name in fmts:
             job._ready[(entry.slug, _base(name))] = threading.Event()
             result.cards.setdefault(entry.slug, {})[_base(name)] = card(entry, name, None)
-    job._pool = ProcessPoolExecutor(max_workers=min(workers, len(tasks)),
+    # concurrent.futures' process pool (and multiprocessing) load here, when a card is
+    # drawn, not on every build.
+    job._pool = futures.ProcessPoolExecutor(max_workers=min(workers, len(tasks)),
                                     initializer=_leave_interrupts_to_the_build)
 
     def done(task, future) -> None:

@@ -12,16 +12,19 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 from dataclasses import asdict
 from pathlib import Path
 
 from ..cards.layout import engine_versions
 from ..cards.model import Card
 from ..cards.render import (
+    CARD_EXT,
     OG_SMALL,
+    PREVIEW_EXT,
+    PREVIEWS,
     STYLE_VERSION,
     _base,
-    _cached,
     engine_digest,
     link_if_changed,
     write_if_changed,
@@ -71,17 +74,31 @@ def save(cache: Path, memo: dict[str, Memo]) -> None:
 
 def publish(memo: Memo, cards_cache: Path, out_dir: Path) -> bool:
     """Link an entry's cards and previews from the card cache into the site; False when one
-    of them is no longer in the cache."""
+    of them is no longer in the cache.
+
+    Most are already there from the build before last, as the same file: two stats tell."""
     _, cards, keys = memo
-    hits = []
+    cache, previews, site = str(cards_cache), str(cards_cache.parent / PREVIEWS), str(out_dir)
+    links = []
     for name, key in keys.items():
-        hit = _cached(cards_cache, key, name)
         card = cards.get(_base(name))
-        if hit is None or card is None:
+        if card is None:
             return False
-        hits.append((name, hit, card))
-    for name, (card_file, _ext, preview), card in hits:
-        link_if_changed(card_file, out_dir / card.path)
-        if name != OG_SMALL and isinstance(preview, Path):
-            link_if_changed(preview, out_dir / card.preview)
+        links.append((os.path.join(cache, f"{key}.{CARD_EXT}"), os.path.join(site, card.path)))
+        if name != OG_SMALL:
+            links.append((os.path.join(previews, f"{key}.{PREVIEW_EXT}"),
+                          os.path.join(site, card.preview)))
+    pending = [(source, target) for source, target in links if not _same(source, target)]
+    if not all(os.path.isfile(source) for source, _ in pending):
+        return False
+    for source, target in pending:
+        link_if_changed(Path(source), Path(target))
     return True
+
+
+def _same(a: str, b: str) -> bool:
+    try:
+        sa, sb = os.stat(a), os.stat(b)
+    except OSError:
+        return False
+    return sa.st_ino == sb.st_ino and sa.st_dev == sb.st_dev
