@@ -8,6 +8,7 @@ unless previewing) are filtered here, at load, so no later stage can leak them.
 from __future__ import annotations
 
 import calendar
+import contextlib
 import difflib
 import errno
 import hashlib
@@ -26,7 +27,7 @@ import yaml
 from frontmatter.default_handlers import YAMLHandler
 
 from . import markup
-from .entry_cache import EntryCache
+from .entry_cache import EntryCache, status_of
 from .markup import XML_FORBIDDEN as _FORBIDDEN
 from .palettes import PALETTE_NAMES
 from .problems import Problem
@@ -308,6 +309,16 @@ def _load_entry(path: Path, settings: Settings, cache: EntryCache | None,
                 listed: os.DirEntry | None = None) -> tuple[Entry | None, list[Problem]]:
     """`load_entry`, with the record of an unchanged file taken from `cache` if it has one."""
     absolute = path.absolute()
+    status = None
+    if cache is not None and listed is not None:
+        with contextlib.suppress(OSError):
+            st = listed.stat(follow_symlinks=False)
+            if stat.S_ISREG(st.st_mode):  # a link's target may change behind its status
+                status = status_of(st)
+                digest = cache.unchanged(str(absolute), status)
+                record = cache.get((str(absolute), digest), absolute) if digest else None
+                if record is not None:
+                    return record[0], list(record[1])
     source = _relative(absolute, settings.repo_root)
     report = _Report(source)
     raw = _read(path, settings, report, listed)
@@ -317,6 +328,7 @@ def _load_entry(path: Path, settings: Settings, cache: EntryCache | None,
     if cache is None:
         return _parse(path, source, raw, digest, settings, report)
     key = (str(absolute), digest)
+    cache.read(key[0], status, digest)
     record = cache.get(key, absolute)
     if record is not None:
         return record[0], list(record[1])

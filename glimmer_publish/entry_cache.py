@@ -7,6 +7,10 @@ root, time zone), this package's version and the source of the modules that pars
 the messages, the YAML library, and Python (whose Unicode tables slugs and tags use). Files
 whose result depends on other files (a `photo:` is looked up on disk) are never kept.
 
+A file is not even read again when its status (size, times, inode) is what it was when its
+bytes were last hashed, and it was already two seconds old then: the way git trusts its
+index, safe against a second save within one tick of a coarse file-system clock.
+
 Records live in memory for the life of the process (`glimmer serve`, and the plugin's load
 after `glimmer build`'s own), and on disk in the cache folder, one file for the journal,
 written atomically after a whole-journal load that parsed or dropped anything. A cache file
@@ -22,6 +26,7 @@ import io
 import os
 import pickle
 import sys
+import time
 from dataclasses import fields
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from pathlib import Path
@@ -35,18 +40,20 @@ if TYPE_CHECKING:
     from .problems import Problem
     from .settings import Settings
 
-FORMAT = 1
+FORMAT = 2
 FILE_NAME = "entries.pickle"
 # Modules whose code decides what an entry file loads as, or how a problem is worded.
 _SOURCES = ("entries.py", "markup.py", "palettes.py", "problems.py", "entry_cache.py")
 
 Key = tuple[str, str]  # (absolute path, SHA-256 of the file's bytes)
 Record = tuple["Entry | None", tuple["Problem", ...]]
+Status = tuple[int, int, int, int, int]  # mtime_ns, ctime_ns, size, inode, mode
+SETTLED_NS = 2_000_000_000  # how old a file must be before its status is trusted
 
 # Records by cache key and Markdown pipeline: one journal's at a time, each load keeping only
 # the files it read. Entries remember their rendered text (body_text, excerpt) once asked, so
 # a new pipeline (mkdocs.yml's extensions edited during `glimmer serve`) gets new ones.
-_memory: dict[tuple[str, int], dict[Key, Record]] = {}
+_memory: dict[tuple[str, int], _Kept] = {}
 
 
 def _code_digest() -> str:
@@ -184,6 +191,19 @@ def _problem_row(p: Problem) -> tuple:
     return (p.path, p.line, p.col, p.field, p.message, p.hint, p.severity)
 
 
+class _Kept:
+    """What one process keeps of the last load: records, their encoded rows (so a save
+    need not encode them again), and each file's trusted status."""
+
+    def __init__(self, records: dict[Key, Record], rows: dict[Key, tuple],
+                 status: dict[str, tuple[Status, str]]):
+        self.records, self.rows, self.status = records, rows, status
+
+
+def status_of(st: os.stat_result) -> Status:
+    return (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino, st.st_mode)
+
+
 class EntryCache:
     """The records one load may reuse, and the ones it used (which are all it keeps)."""
 
@@ -192,29 +212,56 @@ class EntryCache:
         folder = settings.cache_dir
         self.file = folder / FILE_NAME if folder is not None else None
         self.memory_key = (self.key, markup.generation())
-        self.known: dict[Key, Record] | None = _memory.get(self.memory_key)
-        self.rows: dict[Key, tuple] = {}  # from the cache file, decoded when asked for
+        kept = _memory.get(self.memory_key)
+        self.known: dict[Key, Record] | None = kept.records if kept else None
+        # rows: from the cache file, decoded when asked for (or kept encoded in memory)
+        self.rows: dict[Key, tuple] = dict(kept.rows) if kept else {}
+        self.status: dict[str, tuple[Status, str]] = dict(kept.status) if kept else {}
+        self.new_status: dict[str, tuple[Status, str]] = {}
         self.used: dict[Key, Record] = {}
         self.changed = False
+        self.started_ns = time.time_ns()
 
     def _read_file(self) -> dict[Key, tuple]:
+        """The cache file's rows (and, kept aside, its trusted statuses)."""
         if self.file is None:
             return {}
         try:
             with self.file.open("rb") as fh:
                 data = _Unpickler(io.BufferedReader(fh)).load()
-            if (isinstance(data, tuple) and len(data) == 3 and data[0] == FORMAT
-                    and data[1] == self.key):
+            if (isinstance(data, tuple) and len(data) == 4 and data[0] == FORMAT
+                    and data[1] == self.key and isinstance(data[3], dict)):
+                self.status = data[3]
                 return {(row[0], row[1]): row for row in data[2]}
         except Exception:  # damaged, partial, unreadable: parse afresh (and replace it)
             pass
         return {}
 
-    def get(self, key: Key, absolute: Path) -> Record | None:
-        """The record of the file at `absolute` (key[0]) with these bytes, if kept."""
+    def _ready(self) -> None:
         if self.known is None:
             self.known = {}
             self.rows = self._read_file()
+
+    def unchanged(self, absolute: str, status: Status) -> str | None:
+        """The digest of the file's bytes, if its status says they are the ones last read."""
+        self._ready()
+        kept = self.status.get(absolute)
+        if kept is not None and tuple(kept[0]) == status and isinstance(kept[1], str):
+            self.new_status[absolute] = kept
+            return kept[1]
+        return None
+
+    def read(self, absolute: str, status: Status | None, digest: str) -> None:
+        """The file was read: trust its status next time, if it was settled when read."""
+        if status is not None and max(status[0], status[1]) < self.started_ns - SETTLED_NS:
+            self.new_status[absolute] = (status, digest)
+            if self.status.get(absolute) != (status, digest):
+                self.changed = True
+
+    def get(self, key: Key, absolute: Path) -> Record | None:
+        """The record of the file at `absolute` (key[0]) with these bytes, if kept."""
+        self._ready()
+        assert self.known is not None
         record = self.known.get(key)
         if record is None and key in self.rows:
             try:
@@ -235,20 +282,21 @@ class EntryCache:
         (a deleted or edited file's old record goes); a partial load only adds."""
         known = self.known or {}
         if whole:
-            dropped = bool((known.keys() | self.rows.keys()) - self.used.keys())
-            records = self.used
+            dropped = bool((known.keys() | self.rows.keys()) - self.used.keys()) or bool(
+                self.status.keys() - self.new_status.keys())
+            records, status = self.used, self.new_status
         else:
             dropped = False
-            records = {**known, **self.used}
+            records, status = {**known, **self.used}, {**self.status, **self.new_status}
+        rows = self._rows(records)
         _memory.clear()
-        _memory[self.memory_key] = records
+        _memory[self.memory_key] = _Kept(records, rows, status)
         if whole and (self.changed or dropped):
-            self._save(records)
+            self._save(rows, status)
 
-    def _save(self, records: dict[Key, Record]) -> None:
-        if self.file is None:
-            return
-        rows = []
+    def _rows(self, records: dict[Key, Record]) -> dict[Key, tuple]:
+        """Each record as the cache file holds it (kept rows as they are)."""
+        rows = {}
         for key, (entry, problems) in records.items():
             row = self.rows.get(key)
             if row is None:
@@ -257,12 +305,20 @@ class EntryCache:
                 except _Unencodable:
                     continue
                 row = (*key, state, tuple(_problem_row(p) for p in problems))
-            rows.append(row)
+            rows[key] = row
+        return rows
+
+    def _save(self, rows: dict[Key, tuple], status: dict[str, tuple[Status, str]]) -> None:
+        if self.file is None:
+            return
+        # A status is only worth keeping with its record: without it the file is parsed.
+        trusted = {path: kept for path, kept in status.items() if (path, kept[1]) in rows}
         tmp = self.file.with_name(f".{self.file.name}.{os.getpid()}.tmp")
         try:
             self.file.parent.mkdir(parents=True, exist_ok=True)
             with tmp.open("wb") as fh:
-                pickle.dump((FORMAT, self.key, rows), fh, protocol=pickle.HIGHEST_PROTOCOL)
+                pickle.dump((FORMAT, self.key, list(rows.values()), trusted), fh,
+                            protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(tmp, self.file)
         except OSError:  # a read-only checkout still loads; it just parses every time
             with contextlib.suppress(OSError):

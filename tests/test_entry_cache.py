@@ -170,3 +170,68 @@ def test_new_markdown_extensions_give_excerpts_rendered_with_them(journal):
     assert entry.excerpt == "She said \u201cyes\u201d \u2013 softly."
     (entry,) = load_journal(journal.settings).entries
     assert entry.excerpt == 'She said "yes" -- softly.'
+
+
+# ---------------------------------------------------------------- files not read again
+
+
+def _reads(monkeypatch) -> list[str]:
+    """The entry files the loader opens (its only way to their bytes)."""
+    from glimmer_publish import entries
+
+    seen: list[str] = []
+    real = entries._read
+
+    def spy(path, *args, **kwargs):
+        seen.append(path.name)
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(entries, "_read", spy)
+    return seen
+
+
+@pytest.mark.parametrize("memory", [True, False], ids=["same process", "new process"])
+def test_a_settled_unchanged_file_is_not_read_again_and_an_edit_always_is(
+        journal, monkeypatch, memory):
+    """Even an edit that keeps the size and puts the old modification time back (what a
+    second save within one tick of a coarse clock looks like) is read: the change time moved."""
+    monkeypatch.setattr(entry_cache, "SETTLED_NS", -10**12)  # every file counts as settled
+    a = journal.entry("a.md", title="Kettle", body="Steam and light.")
+    journal.entry("b.md", title="Birds", body="A blackbird before the alarm.")
+    load_journal(journal.settings)
+    reads = _reads(monkeypatch)
+    if not memory:
+        entry_cache.forget()
+    assert sorted(e.title for e in load_journal(journal.settings).entries) == ["Birds", "Kettle"]
+    assert reads == []
+
+    before = a.stat()
+    a.write_text(a.read_text(encoding="utf-8").replace("Kettle", "Kittle"), encoding="utf-8")
+    os.utime(a, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert a.stat().st_size == before.st_size and a.stat().st_mtime_ns == before.st_mtime_ns
+    if not memory:
+        entry_cache.forget()
+    assert sorted(e.title for e in load_journal(journal.settings).entries) == ["Birds", "Kittle"]
+    assert reads == ["a.md"]
+
+
+def test_a_file_saved_moments_ago_is_read_every_time(journal, monkeypatch):
+    """Its status is not trusted until it is two seconds old: a save within the same
+    clock tick would not change it."""
+    journal.entry("a.md", title="Kettle")
+    load_journal(journal.settings)
+    reads = _reads(monkeypatch)
+    load_journal(journal.settings)
+    entry_cache.forget()
+    load_journal(journal.settings)
+    assert reads == ["a.md", "a.md"]
+
+
+def test_a_link_is_read_every_time_since_its_target_changes_behind_it(journal, monkeypatch):
+    monkeypatch.setattr(entry_cache, "SETTLED_NS", -10**12)
+    target = journal.root / "elsewhere.md"
+    target.write_text("---\ntitle: Kettle\ndate: 2026-03-14\n---\nSteam.\n", encoding="utf-8")
+    (journal.entries_dir / "a.md").symlink_to(target)
+    assert [e.title for e in load_journal(journal.settings).entries] == ["Kettle"]
+    target.write_text("---\ntitle: Kittle\ndate: 2026-03-14\n---\nSteam.\n", encoding="utf-8")
+    assert [e.title for e in load_journal(journal.settings).entries] == ["Kittle"]
