@@ -17,7 +17,7 @@ import re
 import stat
 import unicodedata
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, date, datetime, time
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -94,7 +94,7 @@ class CardOptions:
     excerpt: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Entry:
     """One glimmer, fully validated. Paths are absolute; `source` is the repo-relative path."""
 
@@ -125,6 +125,16 @@ class Entry:
     spans: Mapping[str, tuple[int, int]] = field(default_factory=dict, compare=False)
     # Where `glimmer syndicate` may post it: None = every configured network, () = nowhere.
     syndicate: tuple[str, ...] | None = None
+
+    def __repr__(self) -> str:
+        """Short for an entry loaded from its file: what its bytes (`digest`) at its place
+        make of it with the settings. Listings' page keys hold this text for every entry
+        they show, so it must name all an entry is made from, and is quick to make."""
+        if self.digest:
+            return (f"Entry({str(self.path)!r}, digest={self.digest!r}, draft={self.draft!r}, "
+                    f"photo={self.photo and str(self.photo)!r})")
+        inner = ", ".join(f"{f.name}={getattr(self, f.name)!r}" for f in fields(self))
+        return f"Entry({inner})"
 
     @property
     def date_iso(self) -> str:

@@ -459,14 +459,15 @@ class _Stored:
             return {}
 
     def digest(self, key: _Key, entry: Entry, cards: Mapping[str, Card]) -> str:
-        found = self.digests.get(key)
+        found = self.digests.get(key) or _digests_before.get(key)
         if found is None:
             fields_ = tuple(getattr(entry, f.name) for f in dataclasses.fields(entry)
                             if f.compare)
-            found = self.digests[key] = hashlib.sha256(repr((
+            found = hashlib.sha256(repr((
                 fields_, entry.date.isoformat(), entry.updated and entry.updated.isoformat(),
                 entry.excerpt, cards.get(entry.slug),
             )).encode("utf-8", "surrogatepass")).hexdigest()
+        self.digests[key] = found
         return found
 
     def get(self, key: _Key, entry: Entry, cards: Mapping[str, Card]) -> dict | None:
@@ -531,6 +532,7 @@ class _Key:
 # Items and feed heads made by the last build in this process.
 _made_before: dict[_Key, dict[str, bytes]] = {}
 _heads_before: dict[tuple, bytes] = {}
+_digests_before: dict[_Key, str] = {}  # each item's digest in the items file, by its key
 
 
 # ---------------------------------------------------------------- all feeds
@@ -590,6 +592,9 @@ def build_feeds(
     _made_before.update(items.made)
     _heads_before.clear()
     _heads_before.update(items.heads)
+    if items.stored is not None:
+        _digests_before.clear()
+        _digests_before.update(items.stored.digests)
     return files
 
 

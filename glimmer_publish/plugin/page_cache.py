@@ -136,6 +136,7 @@ class PageStore:
         self.index: dict[str, dict] = {}
         self.new: dict[str, dict] = {}
         self.used: set[str] = set()
+        self.listed: set[str] | None = None
         try:
             data = json.loads((self.folder / "index.json").read_text(encoding="utf-8"))
             if isinstance(data, dict) and data.get("version") == VERSION:
@@ -154,7 +155,16 @@ class PageStore:
         entry = self.index.get(key)
         return (isinstance(entry, dict) and isinstance(entry.get("html"), str)
                 and (not with_search or isinstance(entry.get("search"), list))
-                and self.path(key).is_file())
+                and f"{entry['html']}.html" in self._stored())
+
+    def _stored(self) -> set[str]:
+        """The stored pages' file names, listed once (a stat per page was slower)."""
+        if self.listed is None:
+            try:
+                self.listed = set(os.listdir(self.folder))
+            except OSError:
+                self.listed = set()
+        return self.listed
 
     def search(self, key: str) -> list:
         return (self._entry(key) or {}).get("search") or []

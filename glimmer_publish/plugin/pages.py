@@ -128,19 +128,28 @@ def entry_view(entry: Entry, root: str, cards: Cards, settings: Settings) -> Ent
 
 class Views:
     """Each entry's view made once per way back to '/' and set of cards: the same glimmer is
-    on a home page, under each of its tags, in the archive and on the random page."""
+    on a home page, under each of its tags, in the archive and on the random page.
 
-    def __init__(self, settings: Settings, cards: Cards | None = None):
-        self.settings, self.cards = settings, cards or {}
-        self.made: dict[tuple[str, str], EntryView] = {}
+    `kept` is the last build's `made` (a preview rebuilds after every save): a view is taken
+    from it when it was made from this very Entry object (unchanged entries come back from
+    the loader's cache as the same object), the same root, thumbnail and language."""
+
+    def __init__(self, settings: Settings, cards: Cards | None = None,
+                 kept: Mapping[tuple, tuple[Entry, EntryView]] | None = None):
+        self.settings, self.cards, self.kept = settings, cards or {}, kept or {}
+        self.made: dict[tuple, tuple[Entry, EntryView]] = {}
 
     def __call__(self, entries: Sequence[Entry], root: str) -> list[EntryView]:
         out = []
         for e in entries:
-            view = self.made.get((e.slug, root))
-            if view is None:
-                view = self.made[e.slug, root] = entry_view(e, root, self.cards, self.settings)
-            out.append(view)
+            card = self.cards.get(e.slug, {}).get("og")
+            thumb = (card.preview, card.preview_width, card.preview_height) if card else None
+            key = (id(e), root, thumb, self.settings.language)
+            found = self.made.get(key) or self.kept.get(key)
+            if found is None or found[0] is not e:
+                found = (e, entry_view(e, root, self.cards, self.settings))
+            self.made[key] = found
+            out.append(found[1])
         return out
 
 

@@ -104,6 +104,7 @@ class GlimmerPlugin(BasePlugin[GlimmerConfig]):
         self.card_memo: dict[str, card_memo.Memo] = {}
         self.card_todo: dict[str, tuple[list, Entry]] = {}
         self.card_memo_root: Path | None = None
+        self.views_kept: dict[tuple, tuple[Entry, pages.EntryView]] = {}
         self.store: page_cache.PageStore | None = None  # finished pages kept between builds
         self.page_files: dict[str, PageFile] = {}
         self.built: dict[str, str] = {}  # src_uri -> key of the pages built this time
@@ -247,7 +248,8 @@ class GlimmerPlugin(BasePlugin[GlimmerConfig]):
             for tag in e.tags:
                 self.newest_in_tag.setdefault(tag, e)
         self.cards = self._cards(entries, Path(config.site_dir))
-        views, plain = pages.Views(self.settings, self.cards), pages.Views(self.settings)
+        views = pages.Views(self.settings, self.cards, self.views_kept)
+        plain = pages.Views(self.settings, None, self.views_kept)
         sources = [
             *pages.home_pages(entries, self.settings, views, self.labels, self.config.page_size),
             *(pages.entry_source(e) for e in entries),
@@ -257,6 +259,7 @@ class GlimmerPlugin(BasePlugin[GlimmerConfig]):
             pages.follow_page(self.settings, list(pages.tag_counts(entries)), self.labels),
         ]
         sources += self._practice_pages(files, config)
+        self.views_kept = {**views.made, **plain.made}  # for the preview's next rebuild
         self.sources = {s.src_uri: s for s in sources}
         self.page_files = {s.src_uri: PageFile.of(config, s) for s in sources}
         for file in self.page_files.values():
