@@ -64,3 +64,30 @@ def remove_stale(site: Path, made: set[str], since: float) -> int:
 
     walk(str(site), "")
     return removed
+
+
+def remove_gone(site: Path, made: set[str], before: set[str], since: float) -> int:
+    """`remove_stale` for a folder only ever built by this process (the preview's): of the
+    files the build before made (`before`), delete those this one did not, and folders they
+    leave empty, without walking the whole site after every save."""
+    removed = 0
+    folders = set()
+    for rel in before - made:
+        path = os.path.join(site, rel)
+        try:
+            if os.stat(path, follow_symlinks=False).st_mtime < since:
+                os.unlink(path)
+                removed += 1
+                folders.add(os.path.dirname(path))
+        except OSError:
+            continue
+    root = os.path.normpath(site)
+    for folder in sorted(folders, key=len, reverse=True):
+        while os.path.normpath(folder) != root and folder.startswith(root):
+            try:
+                os.rmdir(folder)  # only when empty
+            except OSError:
+                break
+            removed += 1
+            folder = os.path.dirname(folder)
+    return removed

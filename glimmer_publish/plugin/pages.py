@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from html import escape
 from typing import Any
 from urllib.parse import quote
@@ -135,8 +135,10 @@ class Views:
     the loader's cache as the same object), the same root, thumbnail and language."""
 
     def __init__(self, settings: Settings, cards: Cards | None = None,
-                 kept: Mapping[tuple, tuple[Entry, EntryView]] | None = None):
+                 kept: Mapping[tuple, tuple[Entry, EntryView]] | None = None,
+                 excerpts: bool = True):
         self.settings, self.cards, self.kept = settings, cards or {}, kept or {}
+        self.excerpts = excerpts
         self.made: dict[tuple, tuple[Entry, EntryView]] = {}
 
     def __call__(self, entries: Sequence[Entry], root: str) -> list[EntryView]:
@@ -144,10 +146,11 @@ class Views:
         for e in entries:
             card = self.cards.get(e.slug, {}).get("og")
             thumb = (card.preview, card.preview_width, card.preview_height) if card else None
-            key = (id(e), root, thumb, self.settings.language)
+            key = (id(e), root, thumb, self.settings.language, self.excerpts)
             found = self.made.get(key) or self.kept.get(key)
             if found is None or found[0] is not e:
-                found = (e, entry_view(e, root, self.cards, self.settings))
+                view = entry_view(e, root, self.cards, self.settings)
+                found = (e, view if self.excerpts else replace(view, excerpt=""))
             self.made[key] = found
             out.append(found[1])
         return out
@@ -215,7 +218,10 @@ def tag_pages(entries: Sequence[Entry], views: Views,
 
 def archive_page(entries: Sequence[Entry], settings: Settings, plain: Views,
                  labels: Mapping[str, str]) -> Source:
-    """Every glimmer by year, then month, newest first (entries arrive sorted)."""
+    """Every glimmer by year, then month, newest first (entries arrive sorted).
+
+    The archive and random pages list titles only, and their views carry no excerpt
+    (`plain`): so editing a glimmer's words does not draw these two long pages again."""
     years: list[dict[str, Any]] = []
     for e in entries:
         d = e.date.date()

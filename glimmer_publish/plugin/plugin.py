@@ -112,6 +112,7 @@ class GlimmerPlugin(BasePlugin[GlimmerConfig]):
         self.page_entries: dict[str, list] = {}  # src_uri -> search entries, pages built
         self.doc_files: list[File] = []
         self.made: set[str] = set()  # site-relative paths this build makes
+        self.made_before: set[str] | None = None  # the preview's last build's
 
     def load_config(self, options, config_file_path=None):
         """Our options' problems are kept and reported by `on_config` in our own words.
@@ -249,7 +250,7 @@ class GlimmerPlugin(BasePlugin[GlimmerConfig]):
                 self.newest_in_tag.setdefault(tag, e)
         self.cards = self._cards(entries, Path(config.site_dir))
         views = pages.Views(self.settings, self.cards, self.views_kept)
-        plain = pages.Views(self.settings, None, self.views_kept)
+        plain = pages.Views(self.settings, None, self.views_kept, excerpts=False)
         sources = [
             *pages.home_pages(entries, self.settings, views, self.labels, self.config.page_size),
             *(pages.entry_source(e) for e in entries),
@@ -441,6 +442,7 @@ class GlimmerPlugin(BasePlugin[GlimmerConfig]):
                            {s: m for s, m in self.card_memo.items() if s in shown})
 
     def on_build_error(self, *, error: Exception) -> None:
+        self.made_before = None  # what a failed build wrote is not known: look at all next time
         if self.card_job is not None:  # a failed build needs no more cards
             self.card_job.cancel()
             self.card_job = None
@@ -545,7 +547,12 @@ class GlimmerPlugin(BasePlugin[GlimmerConfig]):
         assert self.settings is not None
         self._finish_cards()
         if self.store is not None:  # built over the last build: drop what it alone had
-            in_place.remove_stale(Path(config.site_dir), self.made, self.started)
+            if self.serving and self.made_before is not None:
+                in_place.remove_gone(Path(config.site_dir), self.made, self.made_before,
+                                     self.started)
+            else:
+                in_place.remove_stale(Path(config.site_dir), self.made, self.started)
+            self.made_before = self.made if self.serving else None
         if self.serving:  # the size only matters for what is published
             return
         prune_cache(self.settings, self.card_keys, self.started)

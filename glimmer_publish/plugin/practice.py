@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 
 from babel.core import Locale
@@ -68,10 +69,16 @@ def on_this_day(entries: Sequence[Entry], thumbs: Mapping[str, str], settings: S
             months.append({"number": month, "name": month_name(when, settings.language),
                            "days": []})
         months[-1]["days"].append({"key": key, "entries": items,
-                                   "name": format_skeleton("MMMMd", when, locale=locale)})
+                                   "name": _month_day(when, locale)})
     page = _source("on-this-day/index.md", labels["otd"], "on-this-day",
                    "glimmer/on-this-day.html", months=months, language=settings.language)
     return page, json.dumps(index, ensure_ascii=False, separators=(",", ":"))
+
+
+@lru_cache(maxsize=1024)
+def _month_day(when: date, locale: str) -> str:
+    """'14 March': Babel's skeleton look-up is slow, and every build names each day."""
+    return format_skeleton("MMMMd", when, locale=locale)
 
 
 # ---------------------------------------------------------------- a calm year

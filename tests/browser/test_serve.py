@@ -12,6 +12,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -96,3 +97,36 @@ def test_a_broken_entry_shows_its_problems_in_the_open_page_and_recovers(
         expect(page.locator("h1").first).to_contain_text("Birds before the alarm")
     finally:
         context.close()
+
+
+def _status(url: str) -> int:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.status
+    except urllib.error.HTTPError as exc:
+        return exc.code
+
+
+def _until(check, what: str, seconds: float = 120) -> None:
+    deadline = time.monotonic() + seconds
+    while not check():
+        assert time.monotonic() < deadline, what
+        time.sleep(0.2)
+
+
+def test_a_renamed_or_deleted_entry_leaves_the_preview(served: tuple[str, Path]):
+    """The preview only removes what the last rebuild made and this one did not: a page,
+    its cards and their folders go as soon as their entry is renamed or deleted."""
+    base, source = served
+    others = sorted(p for p in source.parent.glob("*.md") if p != source)
+    gone, kept = others[0], others[1]
+    old, new = f"{base}glimmers/{ENTRY}/", f"{base}glimmers/{ENTRY}-renamed/"
+    card = f"{base}cards/{gone.stem}/og.jpg"
+    assert _status(old) == 200 and _status(card) == 200
+    source.rename(source.with_name(f"{ENTRY}-renamed.md"))
+    gone.unlink()
+    _until(lambda: _status(new) == 200, "the renamed entry never showed")
+    _until(lambda: _status(old) == 404 and _status(f"{base}glimmers/{gone.stem}/") == 404,
+           "the old pages stayed in the preview")
+    assert _status(card) == 404
+    assert _status(f"{base}glimmers/{kept.stem}/") == 200
