@@ -131,14 +131,17 @@ class PageStore:
     to its HTML and its search entries. A page drawn again with the same bytes therefore
     keeps its file, and so its inode and mtime in the site (rsync sees no change)."""
 
-    def __init__(self, cache: Path):
+    def __init__(self, cache: Path, preview: bool = False):
         self.folder = cache / "pages"
+        # The preview's pages (drafts shown, its own address) have their own index, so a
+        # `glimmer serve` does not make the next `glimmer build` draw every page again.
+        self.index_file = self.folder / ("index-preview.json" if preview else "index.json")
         self.index: dict[str, dict] = {}
         self.new: dict[str, dict] = {}
         self.used: set[str] = set()
         self.listed: set[str] | None = None
         try:
-            data = json.loads((self.folder / "index.json").read_text(encoding="utf-8"))
+            data = json.loads(self.index_file.read_text(encoding="utf-8"))
             if isinstance(data, dict) and data.get("version") == VERSION:
                 self.index = data.get("pages") or {}
         except (OSError, ValueError):
@@ -188,7 +191,7 @@ class PageStore:
         pages = {k: self._entry(k) for k in sorted(self.used) if self._entry(k)}
         data = json.dumps({"version": VERSION, "pages": pages}, ensure_ascii=False,
                           separators=(",", ":"))
-        write_if_changed(self.folder / "index.json", data.encode("utf-8"))
+        write_if_changed(self.index_file, data.encode("utf-8"))
 
     def place(self, key: str, target: Path) -> None:
         """The stored page at `target`, as a hard link (a copy where links fail). Unlike the
@@ -211,8 +214,12 @@ class PageStore:
             write_if_changed(target, stored.read_bytes())
 
     def prune(self, before: float) -> int:
-        """Delete stored pages this build did not use (older than its start)."""
+        """Delete stored pages this build did not use (older than its start), but for those
+        the last preview used: `glimmer serve` then starts without drawing them again."""
         keep = {str((self._entry(k) or {}).get("html")) for k in self.used}
+        for name in ("index.json", "index-preview.json"):
+            if self.folder / name != self.index_file:
+                keep |= _html_names(self.folder / name)
         removed = 0
         if not self.folder.is_dir():
             return 0
@@ -226,3 +233,12 @@ class PageStore:
             except OSError:
                 continue
         return removed
+
+
+def _html_names(index: Path) -> set[str]:
+    """The stored pages another index refers to (none if it is missing or damaged)."""
+    try:
+        pages = json.loads(index.read_text(encoding="utf-8")).get("pages") or {}
+        return {str(entry.get("html")) for entry in pages.values() if isinstance(entry, dict)}
+    except (OSError, ValueError, AttributeError):
+        return set()

@@ -292,7 +292,7 @@ class GlimmerPlugin(BasePlugin[GlimmerConfig]):
         self.page_entries, self.doc_files = {}, []
         if not self.dirty:
             return
-        self.store = page_cache.PageStore(self._cache_root())
+        self.store = page_cache.PageStore(self._cache_root(), preview=self.serving)
         with_search = self._search_index(config) is not None
         site = page_cache.site_key(config, config.theme.custom_dir, config.docs_dir,
                                    extra=(self.serving,))
