@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import filecmp
+import gc
 import logging
 import os
 import shutil
@@ -20,7 +21,7 @@ from pathlib import Path
 
 from filelock import FileLock
 
-from .cli import EXIT_OK, EXIT_PROBLEMS
+from .cli import CALM_GC, EXIT_OK, EXIT_PROBLEMS
 from .entries import load_journal
 from .identity import journal_id_problem
 from .plugin.theme import keep_compiled
@@ -201,6 +202,8 @@ def run_mkdocs_build(config_file: Path, out: Path, journal=None) -> None:
     from mkdocs.config import load_config
 
     config = load_config(config_file=str(config_file), site_dir=str(out))
+    if gc.get_threshold() == CALM_GC:  # glimmer's own process: the code is loaded for good
+        gc.freeze()
     if journal is not None:  # already loaded and checked: the plugin need not read it again
         for plugin in config.plugins.values():
             if hasattr(plugin, "preloaded"):

@@ -10,6 +10,7 @@ falling back to looking every 0.1 s where that is not available.
 from __future__ import annotations
 
 import argparse
+import gc
 import logging
 import shutil
 import sys
@@ -18,7 +19,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from .build import _show_mkdocs_log, build_dirty
-from .cli import EXIT_OK, EXIT_PROBLEMS
+from .cli import CALM_GC, EXIT_OK, EXIT_PROBLEMS
 from .plugin.theme import keep_compiled
 from .settings import find_config
 
@@ -91,6 +92,9 @@ def serve(config_file: Path, dev_addr: str | None = None, open_in_browser: bool 
     server.error_handler = error_page
     try:
         builder(config)
+        if gc.get_threshold() == CALM_GC:  # what the first build keeps lives until the end
+            gc.collect()
+            gc.freeze()
         server.watch(config.docs_dir)
         server.watch(str(config_file))
         if config.theme.custom_dir:
