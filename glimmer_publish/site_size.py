@@ -30,12 +30,30 @@ class SiteSize:
         return self.total / PAGES_LIMIT
 
 
+class Tally:
+    """Bytes and files counted during a walk of the site, by the top folder they are in."""
+
+    def __init__(self) -> None:
+        self.total = self.cards = self.previews = self.files = 0
+
+    def add(self, top: str, size: int) -> None:
+        self.total += size
+        self.files += 1
+        if top == "cards":
+            self.cards += size
+        elif top == "thumbs":
+            self.previews += size
+
+    def size(self) -> SiteSize:
+        return SiteSize(self.total, self.cards, self.previews, self.files)
+
+
 def measure(site: Path) -> SiteSize:
     """Bytes on disk of every file below `site`, split into cards, previews and the rest.
 
     A file hard-linked twice (cards published straight from the cache) counts as GitHub
     counts it: once per path, since the uploaded archive holds a copy for each."""
-    total = cards = previews = files = 0
+    tally = Tally()
     folders = [(str(site), "")]
     while folders:
         folder, top = folders.pop()
@@ -48,16 +66,10 @@ def measure(site: Path) -> SiteSize:
                 if entry.is_dir(follow_symlinks=False):
                     folders.append((entry.path, top or entry.name))
                     continue
-                size = entry.stat(follow_symlinks=False).st_size
+                tally.add(top, entry.stat(follow_symlinks=False).st_size)
             except OSError:
                 continue
-            total += size
-            files += 1
-            if top == "cards":
-                cards += size
-            elif top == "thumbs":
-                previews += size
-    return SiteSize(total, cards, previews, files)
+    return tally.size()
 
 
 def _mb(n: int) -> str:

@@ -17,6 +17,8 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
+from ..site_size import Tally
+
 
 def make_room(paths: Iterable[str | os.PathLike]) -> None:
     """Unlink each of these files if other names share it: MkDocs is about to write it."""
@@ -28,14 +30,15 @@ def make_room(paths: Iterable[str | os.PathLike]) -> None:
             continue
 
 
-def remove_stale(site: Path, made: set[str], since: float) -> int:
+def remove_stale(site: Path, made: set[str], since: float, tally: Tally | None = None) -> int:
     """Delete files under `site` this build did not make, and folders left empty.
 
     `made` holds the site-relative paths the build is known to have made or kept; a file
-    written since `since` (another plugin's, say) counts as made too. Returns how many."""
+    written since `since` (another plugin's, say) counts as made too. Returns how many.
+    `tally` counts the files that stay (the site's size, without a second walk)."""
     removed = 0
 
-    def walk(folder: str, rel: str) -> bool:
+    def walk(folder: str, rel: str, top: str) -> bool:
         """True when the folder is empty afterwards."""
         nonlocal removed
         empty = True
@@ -47,14 +50,20 @@ def remove_stale(site: Path, made: set[str], since: float) -> int:
             name = f"{rel}{entry.name}"
             try:
                 if entry.is_dir(follow_symlinks=False):
-                    if walk(entry.path, name + "/"):
+                    if walk(entry.path, name + "/", top or entry.name):
                         os.rmdir(entry.path)
                         removed += 1
                     else:
                         empty = False
                     continue
-                if name in made or entry.stat(follow_symlinks=False).st_mtime >= since:
+                if name in made and tally is None:
                     empty = False
+                    continue
+                st = entry.stat(follow_symlinks=False)
+                if name in made or st.st_mtime >= since:
+                    empty = False
+                    if tally is not None:
+                        tally.add(top, st.st_size)
                     continue
                 os.unlink(entry.path)
                 removed += 1
@@ -62,7 +71,7 @@ def remove_stale(site: Path, made: set[str], since: float) -> int:
                 empty = False
         return empty
 
-    walk(str(site), "")
+    walk(str(site), "", "")
     return removed
 
 

@@ -11,6 +11,7 @@ The store lives in the journal's cache folder (see `PageStore`).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -133,6 +134,7 @@ class PageStore:
 
     def __init__(self, cache: Path, preview: bool = False):
         self.folder = cache / "pages"
+        self.folder_text = str(self.folder)
         # The preview's pages (drafts shown, its own address) have their own index, so a
         # `glimmer serve` does not make the next `glimmer build` draw every page again.
         self.index_file = self.folder / ("index-preview.json" if preview else "index.json")
@@ -150,9 +152,10 @@ class PageStore:
     def _entry(self, key: str) -> dict | None:
         return self.new.get(key) or self.index.get(key)
 
-    def path(self, key: str) -> Path:
+    def path(self, key: str) -> str:
+        """Where the page's stored HTML is (text: a rebuild asks for a thousand of them)."""
         entry = self._entry(key) or {}
-        return self.folder / f"{entry.get('html', 'missing')}.html"
+        return os.path.join(self.folder_text, f"{entry.get('html', 'missing')}.html")
 
     def has(self, key: str, with_search: bool) -> bool:
         entry = self.index.get(key)
@@ -193,7 +196,7 @@ class PageStore:
                           separators=(",", ":"))
         write_if_changed(self.index_file, data.encode("utf-8"))
 
-    def place(self, key: str, target: Path) -> None:
+    def place(self, key: str, target: str) -> None:
         """The stored page at `target`, as a hard link (a copy where links fail). Unlike the
         cards' `link_if_changed`, an equal file already there is replaced too: the site must
         share the stored file's inode, so the next build finds it unchanged for free."""
@@ -203,15 +206,18 @@ class PageStore:
                 return
         except OSError:
             pass
-        target.parent.mkdir(parents=True, exist_ok=True)
-        link = target.with_name(f".{target.name}.{os.getpid()}.link")
+        folder, name = os.path.split(target)
+        os.makedirs(folder, exist_ok=True)
+        link = os.path.join(folder, f".{name}.{os.getpid()}.link")
         try:
-            link.unlink(missing_ok=True)
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(link)
             os.link(stored, link)
             os.replace(link, target)
         except OSError:
-            link.unlink(missing_ok=True)
-            write_if_changed(target, stored.read_bytes())
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(link)
+            write_if_changed(Path(target), Path(stored).read_bytes())
 
     def prune(self, before: float) -> int:
         """Delete stored pages this build did not use (older than its start), but for those

@@ -54,7 +54,7 @@ class PageFile(File):
     only when there is no stored copy of it (a `--dirty` build, as `glimmer build` runs)."""
 
     key: str | None = None  # the page's digest in the page store (None: never stored)
-    reuse: Path | None = None  # the stored copy used instead of building
+    reuse: str | None = None  # the stored copy used instead of building
     make = None  # () -> the page's Markdown
     _made: str | bytes | None = None
 
@@ -495,18 +495,18 @@ class GlimmerPlugin(BasePlugin[GlimmerConfig]):
             if file.reuse is None:
                 continue
             store.used.add(file.key)
-            target = Path(file.abs_dest_path)
+            target = file.abs_dest_path
             if self.problems:  # the preview's panel goes on every page, stored ones too
-                html = problems_panel.inject(file.reuse.read_text(encoding="utf-8"),
+                html = problems_panel.inject(Path(file.reuse).read_text(encoding="utf-8"),
                                              self.problems)
-                write_if_changed(target, html.encode("utf-8"))
+                write_if_changed(Path(target), html.encode("utf-8"))
             else:
                 store.place(file.key, target)
         for src, key in self.built.items():
             file = self.page_files[src]
             store.used.add(key)
             if not self.problems:  # the site's copy becomes the stored one (same inode)
-                store.place(key, Path(file.abs_dest_path))
+                store.place(key, file.abs_dest_path)
         store.save()
 
     def _made(self, files: Files, config: MkDocsConfig) -> set[str]:
@@ -546,19 +546,21 @@ class GlimmerPlugin(BasePlugin[GlimmerConfig]):
         built."""
         assert self.settings is not None
         self._finish_cards()
+        tally = None if self.serving else site_size.Tally()  # only what is published
         if self.store is not None:  # built over the last build: drop what it alone had
             if self.serving and self.made_before is not None:
                 in_place.remove_gone(Path(config.site_dir), self.made, self.made_before,
                                      self.started)
             else:
-                in_place.remove_stale(Path(config.site_dir), self.made, self.started)
+                in_place.remove_stale(Path(config.site_dir), self.made, self.started, tally)
             self.made_before = self.made if self.serving else None
-        if self.serving:  # the size only matters for what is published
+        if tally is None:
             return
         prune_cache(self.settings, self.card_keys, self.started)
         if self.store is not None:
             self.store.prune(self.started)
-        size = site_size.measure(Path(config.site_dir))
+        size = tally.size() if self.store is not None else site_size.measure(
+            Path(config.site_dir))
         log.info(site_size.summary(size))
         warning = site_size.warning(size, self.settings.card_formats,
                                     self.settings.card_formats_recent_days)
