@@ -132,7 +132,8 @@ def test_faces_drawn_without_hinting_keep_their_glyphs_and_advances():
     from glimmer_publish.cards.fonts import ALL_FACES, load, unhinted
 
     switched = [face for face in ALL_FACES if unhinted(face) is not None]
-    assert len(switched) > 30  # Noto's hinted faces, Latin first
+    assert {face.file for face in switched} == {  # the faces of site names, dates, excerpts
+        "NotoSans-Regular.ttf", "NotoSans-Bold.ttf", "NotoSerif-Bold.ttf"}
     for face in switched:
         sample = "".join(chr(cp) for cp in sorted(coverage(face))
                          if unicodedata.category(chr(cp))[0] == "L")[:24]

@@ -164,18 +164,27 @@ def load(face: Face, size: int) -> ImageFont.FreeTypeFont:
 _NO_GLYPH_PROGRAMS = bytes((0xB1, 1, 1, 0x8E))
 
 
+# The faces before the scripts in every chain: every card draws its site name, its date and
+# (in most journals) its excerpt with these.
+_LATIN = frozenset(face for lead in _LEADS.values() for face in lead
+                   if face not in _TITLE_SCRIPTS and face not in _TEXT_SCRIPTS)
+
+
 @cache
 def unhinted(face: Face) -> bytes | None:
-    """The face's file with its TrueType hinting switched off, or None if it has none.
+    """The Latin face's file with its TrueType hinting switched off, or None (not hinted, or
+    not one of the faces every card uses).
 
     Cards are drawn at 24 to 132 px and shown scaled: hinting changes nothing a reader sees
     there (HarfBuzz lays text out unhinted anyway), yet running every glyph's program took
     two thirds of the time to load a Noto glyph, and a card loads each glyph four times
     (ink box, then twice to rasterise). The face's `prep` table is replaced by one that sets
     INSTCTRL's "inhibit grid-fitting" flag, which FreeType and every TrueType rasteriser
-    honour; outlines, metrics and advances are untouched.
+    honour; outlines, metrics and advances are untouched. The other scripts' faces keep
+    their hinting: they are drawn on few cards, and Tesseract stopped reading the Bengali
+    title of tests/test_scripts_ocr.py unhinted (it looks the same).
     """
-    if face.emoji:
+    if face not in _LATIN:
         return None
     data = face.path.read_bytes()
     if data[:4] != b"\x00\x01\x00\x00":
