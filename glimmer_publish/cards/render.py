@@ -113,12 +113,12 @@ def preview_size(width: int, height: int) -> tuple[int, int]:
 
 
 def encode_preview(img: Image.Image) -> bytes:
-    """A small JPEG for page thumbnails: about a fifth of the card's bytes, same picture.
+    """A small JPEG for page thumbnails: about a quarter of the card's bytes, same picture.
 
     A whole-number box reduction only (`preview_size`), no second resampling step, and
-    libjpeg-turbo instead of WebP: about a quarter of the CPU of a reduction, a bilinear
-    step and WebP method 2 for a file twice the size, still 20 kB or so
-    (benchmarks/card_encodings.py measures them)."""
+    libjpeg-turbo instead of WebP: a third of the CPU of a reduction, a bilinear step and
+    WebP method 2, for a file about twice the size (13-30 kB; benchmarks/card_encodings.py
+    measures them)."""
     k = max(1, max(img.size) // PREVIEW_BOX)
     small = img if img.mode == "RGB" else img.convert("RGB")  # no copy: reduce makes one
     if k > 1:
@@ -392,7 +392,7 @@ def start_cards(
     """Start writing every card of `entries` into out_dir/cards/<slug>/<format>.jpg.
 
     Each card also gets a small JPEG preview at out_dir/thumbs/<slug>/<format>.jpg, which
-    pages show instead of the full card (about a tenth of the bytes). `per_entry` narrows
+    pages show instead of the full card (about a quarter of the bytes). `per_entry` narrows
     the formats for some glimmers (see `site_formats`).
 
     Cached cards are published before this returns; the others are drawn by a process pool
