@@ -149,7 +149,8 @@ def coverage(face: Face) -> frozenset[int]:
 def load(face: Face, size: int) -> ImageFont.FreeTypeFont:
     """A raqm-shaped font; emoji always load at their one bitmap size.
 
-    Hinted TrueType faces load with their hinting switched off (`unhinted`)."""
+    The Latin faces load with their hinting switched off, from memory (`unhinted`; Pillow
+    keeps a copy per size, about 0.5 MB each)."""
     from PIL import ImageFont  # here: checking a text's coverage needs no imaging library
 
     data = unhinted(face)
