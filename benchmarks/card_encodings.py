@@ -39,7 +39,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from glimmer_publish.cards.content import card_text  # noqa: E402
-from glimmer_publish.cards.render import draw_entry, encode_preview, preview_size  # noqa: E402
+from glimmer_publish.cards.render import draw_entry, encode_preview  # noqa: E402
 from glimmer_publish.entries import load_journal  # noqa: E402
 from glimmer_publish.settings import load_settings  # noqa: E402
 
@@ -143,29 +143,45 @@ def words_read(card_words: Counter, read: str) -> Counter:
     return card_words & words(read)
 
 
+def _box480(width: int, height: int) -> tuple[int, int]:
+    """The preview size before STYLE_VERSION 5: the long side exactly 480 px."""
+    scale = 480 / max(width, height)
+    return round(width * scale), round(height * scale)
+
+
 def _preview_lanczos(img: Image.Image) -> bytes:
     """How previews were made before this study: Lanczos with a box pre-reduction."""
-    small = img.convert("RGB").resize(preview_size(*img.size), Image.Resampling.LANCZOS,
+    small = img.convert("RGB").resize(_box480(*img.size), Image.Resampling.LANCZOS,
                                       reducing_gap=2.0)
     out = io.BytesIO()
     small.save(out, "WEBP", quality=82, method=2)
     return out.getvalue()
 
 
-def _preview_jpeg(img: Image.Image) -> bytes:
-    size = preview_size(*img.size)
+def _preview_bilinear(img: Image.Image, fmt: str, **options) -> bytes:
+    size = _box480(*img.size)
     k = max(1, min(img.width // size[0], img.height // size[1]))
     small = img.convert("RGB").reduce(k) if k > 1 else img.convert("RGB")
     small = small.resize(size, Image.Resampling.BILINEAR)
     out = io.BytesIO()
-    small.save(out, "JPEG", quality=82)
+    small.save(out, fmt, **options)
+    return out.getvalue()
+
+
+def _preview_reduce_webp(img: Image.Image) -> bytes:
+    k = max(1, max(img.size) // 480)
+    out = io.BytesIO()
+    img.convert("RGB").reduce(k).save(out, "WEBP", quality=82, method=2)
     return out.getvalue()
 
 
 PREVIEWS = {
-    "Lanczos (reducing gap 2) + WebP (before)": _preview_lanczos,
-    "box reduce + bilinear + WebP (now: render.encode_preview)": encode_preview,
-    "box reduce + bilinear + JPEG q82": _preview_jpeg,
+    "Lanczos (reducing gap 2) + WebP (first)": _preview_lanczos,
+    "box reduce + bilinear + WebP (until STYLE_VERSION 5)":
+        lambda img: _preview_bilinear(img, "WEBP", quality=82, method=2),
+    "box reduce + bilinear + JPEG q82": lambda img: _preview_bilinear(img, "JPEG", quality=82),
+    "whole-number box reduce + WebP": _preview_reduce_webp,
+    "whole-number box reduce + JPEG q80 (now: render.encode_preview)": encode_preview,
 }
 
 

@@ -1,4 +1,4 @@
-"""CPU per card, one process: drawing, the JPEG encode and the WebP preview, per format.
+"""CPU per card, one process: drawing, the JPEG encode and the JPEG page preview, per format.
 
     .venv/bin/python benchmarks/per_card.py                 # 40 warm-up + 200 timed entries
     .venv/bin/python benchmarks/per_card.py --timed 400 --formats og,story

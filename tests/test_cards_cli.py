@@ -30,7 +30,9 @@ def test_cards_renders_every_format_then_reuses_the_cache(site, capsys, monkeypa
     assert "cards: 4/4" in err and "4 rendered, 0 from cache, 0 failed" in err
     assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*.jpg")) == [
         "cards/2026-03-14-kettle/og.jpg", "cards/2026-03-14-kettle/square.jpg",
-        "cards/2026-03-15-rain/og.jpg", "cards/2026-03-15-rain/square.jpg"]
+        "cards/2026-03-15-rain/og.jpg", "cards/2026-03-15-rain/square.jpg",
+        "thumbs/2026-03-14-kettle/og.jpg", "thumbs/2026-03-14-kettle/square.jpg",
+        "thumbs/2026-03-15-rain/og.jpg", "thumbs/2026-03-15-rain/square.jpg"]
     assert run(site, "--out", str(out)) == 0
     assert "0 rendered, 4 from cache, 0 failed" in capsys.readouterr().err
 
@@ -38,7 +40,8 @@ def test_cards_renders_every_format_then_reuses_the_cache(site, capsys, monkeypa
 def test_cards_for_one_slug_and_format(site, capsys):
     out = site.root / "preview"
     assert run(site, "kettle", "--format", "og", "--out", str(out)) == 0
-    assert [p.name for p in out.rglob("*.jpg")] == ["og.jpg"]
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*.jpg")) == [
+        "cards/2026-03-14-kettle/og.jpg", "thumbs/2026-03-14-kettle/og.jpg"]
     assert "1 rendered" in capsys.readouterr().err
 
 

@@ -122,3 +122,24 @@ def test_text_never_leaves_its_box_or_the_safe_area(fmt, title, excerpt, where):
     title_block = next(p.block for p in layout.blocks if p.kind == "title")
     drawable = any(c.text.strip() for c in assign(title, TITLE))
     assert title_block.lines or not drawable, "the title is always shown"
+
+
+def test_faces_drawn_without_hinting_keep_their_glyphs_and_advances():
+    """Cards load hinted faces with hinting switched off (much quicker to rasterise): the
+    same characters, the same advances (so the same line breaks), ink in the same place."""
+    from PIL import ImageFont
+
+    from glimmer_publish.cards.fonts import ALL_FACES, load, unhinted
+
+    switched = [face for face in ALL_FACES if unhinted(face) is not None]
+    assert {face.file for face in switched} == {  # the faces of site names, dates, excerpts
+        "NotoSans-Regular.ttf", "NotoSans-Bold.ttf", "NotoSerif-Bold.ttf"}
+    for face in switched:
+        sample = "".join(chr(cp) for cp in sorted(coverage(face))
+                         if unicodedata.category(chr(cp))[0] == "L")[:24]
+        hinted = ImageFont.truetype(str(face.path), 40, layout_engine=ImageFont.Layout.RAQM)
+        font = load(face, 40)
+        assert font.getlength(sample) == hinted.getlength(sample), face.file
+        drawn, kept = font.getbbox(sample, anchor="ls"), hinted.getbbox(sample, anchor="ls")
+        assert all(abs(a - b) <= 2 for a, b in zip(drawn, kept, strict=True)), face.file
+        assert font.getmask(sample).getbbox() is not None, face.file

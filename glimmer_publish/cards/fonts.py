@@ -12,6 +12,8 @@ This is the only module that names the bundled font files.
 from __future__ import annotations
 
 import hashlib
+import io
+import struct
 import unicodedata
 from dataclasses import dataclass
 from functools import cache, lru_cache
@@ -145,13 +147,61 @@ def coverage(face: Face) -> frozenset[int]:
 
 @lru_cache(maxsize=512)
 def load(face: Face, size: int) -> ImageFont.FreeTypeFont:
-    """A raqm-shaped font; emoji always load at their one bitmap size."""
+    """A raqm-shaped font; emoji always load at their one bitmap size.
+
+    The Latin faces load with their hinting switched off, from memory (`unhinted`; Pillow
+    keeps a copy per size, about 0.5 MB each)."""
     from PIL import ImageFont  # here: checking a text's coverage needs no imaging library
 
+    data = unhinted(face)
     return ImageFont.truetype(
-        str(face.path), EMOJI_SIZE if face.emoji else size,
-        layout_engine=ImageFont.Layout.RAQM,
+        io.BytesIO(data) if data is not None else str(face.path),
+        EMOJI_SIZE if face.emoji else size, layout_engine=ImageFont.Layout.RAQM,
     )
+
+
+# The control value program of an unhinted face: PUSHB[1] 1 1, INSTCTRL. Setting the
+# instruction control's first flag tells the rasteriser not to run any glyph's program.
+_NO_GLYPH_PROGRAMS = bytes((0xB1, 1, 1, 0x8E))
+
+
+# The faces before the scripts in every chain: every card draws its site name, its date and
+# (in most journals) its excerpt with these.
+_LATIN = frozenset(face for lead in _LEADS.values() for face in lead
+                   if face not in _TITLE_SCRIPTS and face not in _TEXT_SCRIPTS)
+
+
+@cache
+def unhinted(face: Face) -> bytes | None:
+    """The Latin face's file with its TrueType hinting switched off, or None (not hinted, or
+    not one of the faces every card uses).
+
+    Cards are drawn at 24 to 132 px and shown scaled: hinting changes nothing a reader sees
+    there (HarfBuzz lays text out unhinted anyway), yet running every glyph's program took
+    two thirds of the time to load a Noto glyph, and a card loads each glyph four times
+    (ink box, then twice to rasterise). The face's `prep` table is replaced by one that sets
+    INSTCTRL's "inhibit grid-fitting" flag, which FreeType and every TrueType rasteriser
+    honour; outlines, metrics and advances are untouched. The other scripts' faces keep
+    their hinting: they are drawn on few cards, and Tesseract stopped reading the Bengali
+    title of tests/test_scripts_ocr.py unhinted (it looks the same).
+    """
+    if face not in _LATIN:
+        return None
+    data = face.path.read_bytes()
+    if data[:4] != b"\x00\x01\x00\x00":
+        return None  # CFF outlines (the CJK faces) or a collection: left as they are
+    count = int.from_bytes(data[4:6], "big")
+    records = {data[12 + 16 * i:16 + 16 * i]: 12 + 16 * i for i in range(count)}
+    if b"fpgm" not in records or b"prep" not in records:
+        return None  # no hinting program to switch off
+    table = _NO_GLYPH_PROGRAMS
+    offset = -(-len(data) // 4) * 4
+    checksum = sum(struct.unpack(f">{len(table) // 4}L", table)) & 0xFFFFFFFF
+    out = bytearray(data)
+    out.extend(bytes(offset - len(data)) + table)
+    at = records[b"prep"]
+    out[at + 4:at + 16] = struct.pack(">LLL", checksum, offset, len(table))
+    return bytes(out)
 
 
 @lru_cache(maxsize=1)

@@ -15,6 +15,6 @@ class Card:
     mime: str  # "image/png" or "image/jpeg"
     size: int  # bytes of the file as published
     alt: str  # alt text (title, excerpt, date), at most 1,500 characters
-    preview: str = ""  # a small WebP of the card for pages (thumbnails), site-relative
+    preview: str = ""  # a small JPEG of the card for pages (thumbnails), site-relative
     preview_width: int = 0
     preview_height: int = 0

@@ -42,7 +42,7 @@ MAX_BYTES = 1_000_000  # Bluesky's limit for a link-card image, the tightest we 
 MIME = {"png": "image/png", "jpg": "image/jpeg"}
 CARD_EXT = "jpg"  # what encode_card makes: known before a card is drawn
 PREVIEW_BOX = 480  # pages show cards at most ~240 CSS px: 2x for sharp phone screens
-PREVIEW_EXT = "webp"  # what encode_preview makes
+PREVIEW_EXT = "jpg"  # what encode_preview makes
 PREVIEWS = "thumbs"  # beside cards/, so cards/<slug>/ holds exactly the cards people post
 # Older glimmers keep a half-size og card (600x315, the size platforms still show as a large
 # link preview) that is also their page thumbnail: a third of the bytes of og + preview.
@@ -64,7 +64,7 @@ class CardsResult:
 # Bump whenever a card's pixels or bytes change (design, layout, encoding). The golden pixel
 # tests in tests/test_card_style.py fail until it is bumped, so a refactor that leaves every
 # pixel alone keeps every cached card, and one that changes pixels never serves stale ones.
-STYLE_VERSION = 4
+STYLE_VERSION = 7
 
 
 @lru_cache(maxsize=1)
@@ -105,24 +105,25 @@ def cache_keys(entry: Entry, settings: Settings, formats: Sequence[str], photo_d
 
 
 def preview_size(width: int, height: int) -> tuple[int, int]:
-    scale = PREVIEW_BOX / max(width, height)
-    return round(width * scale), round(height * scale)
+    """The card divided by the largest whole number that keeps its long side >= PREVIEW_BOX
+    (og 600x315, square 540x540, portrait 540x675, story 270x480)."""
+    k = max(1, max(width, height) // PREVIEW_BOX)
+    return -(-width // k), -(-height // k)
 
 
 def encode_preview(img: Image.Image) -> bytes:
-    """A small WebP for page thumbnails: a tenth of the card's bytes, same picture.
+    """A small JPEG for page thumbnails: about a quarter of the card's bytes, same picture.
 
-    An integer box reduction then one bilinear step: half the CPU of a Lanczos resize, and
-    as sharp at thumbnail size (benchmarks/card_encodings.py measures both)."""
-    size = preview_size(*img.size)
-    k = max(1, min(img.width // size[0], img.height // size[1]))
+    A whole-number box reduction only (`preview_size`), no second resampling step, and
+    libjpeg-turbo instead of WebP: a third of the CPU of a reduction, a bilinear step and
+    WebP method 2, for a file about twice the size (13-30 kB; benchmarks/card_encodings.py
+    measures them)."""
+    k = max(1, max(img.size) // PREVIEW_BOX)
     small = img if img.mode == "RGB" else img.convert("RGB")  # no copy: reduce makes one
     if k > 1:
         small = small.reduce(k)
-    if small.size != size:
-        small = small.resize(size, Image.Resampling.BILINEAR)
     out = io.BytesIO()
-    small.save(out, "WEBP", quality=82, method=2)
+    small.save(out, "JPEG", quality=80, optimize=True)
     return out.getvalue()
 
 
@@ -389,8 +390,8 @@ def start_cards(
 ) -> CardJob:
     """Start writing every card of `entries` into out_dir/cards/<slug>/<format>.jpg.
 
-    Each card also gets a small WebP preview at out_dir/thumbs/<slug>/<format>.webp, which
-    pages show instead of the full card (about a tenth of the bytes). `per_entry` narrows
+    Each card also gets a small JPEG preview at out_dir/thumbs/<slug>/<format>.jpg, which
+    pages show instead of the full card (about a quarter of the bytes). `per_entry` narrows
     the formats for some glimmers (see `site_formats`).
 
     Cached cards are published before this returns; the others are drawn by a process pool
