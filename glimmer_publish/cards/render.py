@@ -328,7 +328,7 @@ class CardJob:
         self._sizes: dict[tuple[str, str], int] = {}
         self._ready: dict[tuple[str, str], threading.Event] = {}
         self._futures: list = []
-        self._pool: futures.ProcessPoolExecutor | None = None
+        self._pool: futures.Executor | None = None
         self._error: BaseException | None = None
 
     def _count(self) -> None:
@@ -497,7 +497,7 @@ def start_cards(
     then = [(e, tuple(f for f in fmts if _base(f) != "og"), keys) for e, fmts, keys in todo]
     tasks = [t for t in (*first, *then) if t[1]]
     workers = workers or os.cpu_count() or 1
-    if workers == 1 or len(tasks) <= 1:
+    if workers == 1 or not tasks:
         for entry, fmts, keys in tasks:
             collect(entry, keys, render_entry(entry, settings, fmts))
         return job
@@ -506,10 +506,14 @@ def start_cards(
         for name in fmts:
             job._ready[(entry.slug, _base(name))] = threading.Event()
             result.cards.setdefault(entry.slug, {})[_base(name)] = card(entry, name, None)
-    # concurrent.futures' process pool (and multiprocessing) load here, when a card is
-    # drawn, not on every build.
-    job._pool = futures.ProcessPoolExecutor(max_workers=min(workers, len(tasks)),
-                                    initializer=_leave_interrupts_to_the_build)
+    # An edit's one or two glimmers: a thread beside the page build (Pillow lets go of the
+    # interpreter while it rasterises and encodes), not processes that must start and load
+    # fonts first. concurrent.futures' process pool (and multiprocessing) load only here.
+    if len(tasks) <= 2:
+        job._pool = futures.ThreadPoolExecutor(max_workers=1)
+    else:
+        job._pool = futures.ProcessPoolExecutor(max_workers=min(workers, len(tasks)),
+                                                initializer=_leave_interrupts_to_the_build)
 
     def done(task, future) -> None:
         entry, fmts, keys = task

@@ -13,7 +13,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-from dataclasses import asdict
+from dataclasses import fields
 from pathlib import Path
 
 from ..cards.layout import engine_versions
@@ -64,8 +64,10 @@ def load(cache: Path) -> dict[str, Memo]:
 
 
 def save(cache: Path, memo: dict[str, Memo]) -> None:
+    names = [f.name for f in fields(Card)]  # not asdict(): it deep-copies every value
     data = {"version": VERSION, "entries": {
-        slug: {"key": key, "cards": {f: asdict(c) for f, c in cards.items()}, "keys": keys}
+        slug: {"key": key, "cards": {f: {n: getattr(c, n) for n in names}
+                                     for f, c in cards.items()}, "keys": keys}
         for slug, (key, cards, keys) in sorted(memo.items())}}
     with contextlib.suppress(OSError):  # read-only: the next build looks at every entry
         write_if_changed(cache / "cards-memo.json",
