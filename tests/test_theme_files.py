@@ -9,6 +9,7 @@ file added to or removed from the journal's `custom_dir` must show on the next b
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -78,3 +79,18 @@ def test_a_damaged_kept_list_is_ignored(tmp_path):
     assert _build(root) == first
     kept.write_text("{not json", encoding="utf-8")
     assert _build(root) == first
+
+
+def test_the_kept_list_is_found_again_by_a_new_process(tmp_path):
+    """The key is the same in every process: MkDocs' static templates are a set, whose
+    order changes with Python's hash seed."""
+    root = _journal(tmp_path / "journal")
+    kept = root / ".cache" / "glimmer" / "theme-files.json"
+    keys = []
+    for seed in ("1", "2", "3"):
+        result = subprocess.run([sys.executable, "-m", "glimmer_publish.cli", "build"], cwd=root,
+                                capture_output=True, text=True,
+                                env={**os.environ, "PYTHONHASHSEED": seed})
+        assert result.returncode == 0, result.stderr
+        keys.append(json.loads(kept.read_text(encoding="utf-8"))["key"])
+    assert len(set(keys)) == 1, keys

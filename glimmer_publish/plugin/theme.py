@@ -75,7 +75,7 @@ def keep_compiled(config) -> None:
     cache = root / chosen if chosen else root / ".cache" / "glimmer"
     make = config.theme.get_env
     dirs = tuple(config.theme.dirs)
-    static = tuple(config.theme.static_templates or ())
+    static = tuple(sorted(config.theme.static_templates or ()))  # a set: any order
 
     def get_env():
         env = make()
