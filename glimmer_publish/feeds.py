@@ -424,7 +424,7 @@ class _Stored:
     this code, feedgen and lxml); build_feeds writes it back, atomically, holding the items
     of that build only. A damaged or foreign file is ignored."""
 
-    FORMAT = 1
+    FORMAT = 2
     NAME = "feed-items.pickle"
 
     def __init__(self, settings: Settings, read: bool = True) -> None:
@@ -461,8 +461,11 @@ class _Stored:
     def digest(self, key: _Key, entry: Entry, cards: Mapping[str, Card]) -> str:
         found = self.digests.get(key) or _digests_before.get(key)
         if found is None:
-            fields_ = tuple(getattr(entry, f.name) for f in dataclasses.fields(entry)
-                            if f.compare)
+            # An entry read from its file is what its bytes and place make of it (the
+            # loader's settings are in the dates): no need to spell out every field.
+            fields_ = ((entry.digest, str(entry.path), entry.draft, entry.photo and str(
+                entry.photo)) if entry.digest else tuple(
+                getattr(entry, f.name) for f in dataclasses.fields(entry) if f.compare))
             found = hashlib.sha256(repr((
                 fields_, entry.date.isoformat(), entry.updated and entry.updated.isoformat(),
                 entry.excerpt, cards.get(entry.slug),
