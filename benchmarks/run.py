@@ -179,7 +179,8 @@ def bench_size(n: int, args: argparse.Namespace, ref_exe: Path | None) -> Result
         if args.serve:
             mid = generated[len(generated) // 2]
             for r in range(args.repeat):
-                res.serve.append(serve_reaction(ours, mid.path, mid.slug, 100 + r, log, env))
+                res.serve += serve_reaction(ours, mid.path, mid.slug, 100 + 10 * r, log, env,
+                                            args.serve_rounds)
         res.cards_n = n + args.repeat
         if args.cards_repeat:
             res.formats = cards_alone(ours, res, args.formats, args.cards_repeat, log, env)
@@ -217,8 +218,9 @@ def site_sizes(site: Path, slugs: list[str]) -> dict[str, float]:
 
 
 def serve_reaction(project: Path, entry: Path, slug: str, round_: int, log: Path,
-                   env: dict[str, str]) -> float | None:
-    """(h) Seconds from saving an edit to `glimmer serve` serving the edited page (None: never)."""
+                   env: dict[str, str], rounds: int = 1) -> list[float | None]:
+    """(h) Seconds from saving an edit to `glimmer serve` serving the edited page (None: never),
+    for `rounds` saves one after another in one preview (a writer saves again and again)."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
@@ -230,15 +232,18 @@ def serve_reaction(project: Path, entry: Path, slug: str, round_: int, log: Path
         server = subprocess.Popen([*glimmer(), "serve", "--dev-addr", f"127.0.0.1:{port}"],
                                   cwd=project, env=env, stdout=out, stderr=subprocess.STDOUT,
                                   stdin=subprocess.DEVNULL)
+    seen: list[float | None] = []
     try:
         if _poll(page, lambda body: True, timeout=900) is None:
-            return None
-        marker = f"Edited, round {round_}:"
-        time.sleep(1)  # let the watcher settle after the first build
-        saved = time.perf_counter()
-        synth.edit(entry, round_)
-        seen = _poll(page, lambda body: marker in body, timeout=600)
-        return None if seen is None else seen - saved
+            return [None] * rounds
+        for r in range(rounds):
+            marker = f"Edited, round {round_ + r}:"
+            time.sleep(1)  # let the watcher settle after the build before
+            saved = time.perf_counter()
+            synth.edit(entry, round_ + r)
+            shown = _poll(page, lambda body, marker=marker: marker in body, timeout=600)
+            seen.append(None if shown is None else shown - saved)
+        return seen
     finally:
         server.terminate()
         try:
@@ -504,6 +509,8 @@ def main(argv: list[str] | None = None) -> int:
                         "(default: card_formats in mkdocs.yml)")
     parser.add_argument("--cards-repeat", type=int,
                         help="runs of each (f) figure (default: --repeat; 0 skips (f) and (g))")
+    parser.add_argument("--serve-rounds", type=int, default=5, metavar="K",
+                        help="saves timed one after another in each preview (default 5)")
     parser.add_argument("--serve", action="store_true",
                         help="also time (h): `glimmer serve` showing an edit")
     parser.add_argument("--scenarios", default=",".join(SCENARIOS),
