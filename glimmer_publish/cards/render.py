@@ -326,7 +326,8 @@ class CardJob:
         self._lock = threading.RLock()
         self._sizes: dict[tuple[str, str], int] = {}
         self._ready: dict[tuple[str, str], threading.Event] = {}
-        self._futures: list = []
+        # Futures not finished yet: a finished one leaves, with the image bytes it holds.
+        self._futures: set = set()
         self._pool: ProcessPoolExecutor | None = None
         self._error: BaseException | None = None
 
@@ -349,7 +350,9 @@ class CardJob:
     def wait(self) -> CardsResult:
         """Every card drawn and written; raises the first error a drawing raised."""
         try:
-            for future in self._futures:  # each result is taken by its callback
+            with self._lock:
+                pending = list(self._futures)
+            for future in pending:  # each result is taken by its callback
                 # (not futures.wait(): it waits for ever on one cancelled at shutdown)
                 with contextlib.suppress(futures.CancelledError):
                     future.exception()
@@ -517,13 +520,16 @@ def start_cards(
                 job._error = job._error or exc
             job.cancel()
         finally:
+            with job._lock:  # its bytes are in the site: the future need not keep them
+                job._futures.discard(future)
             for name in fmts:
                 job._ready[(entry.slug, _base(name))].set()
 
     for task in tasks:
         future = job._pool.submit(_render_job, (task[0], settings, task[1]))
+        with job._lock:
+            job._futures.add(future)
         future.add_done_callback(partial(done, task))
-        job._futures.append(future)
     return job
 
 
