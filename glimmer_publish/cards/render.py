@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import filecmp
+import gc
 import hashlib
 import io
 import json
@@ -525,11 +526,18 @@ def start_cards(
             for name in fmts:
                 job._ready[(entry.slug, _base(name))].set()
 
-    for task in tasks:
-        future = job._pool.submit(_render_job, (task[0], settings, task[1]))
-        with job._lock:
-            job._futures.add(future)
-        future.add_done_callback(partial(done, task))
+    # The first submit forks the workers, each a copy of this process: frozen, its objects
+    # are left alone by the workers' garbage collector, which would otherwise write to, and
+    # so copy into every worker, each page of memory that holds one (the whole journal).
+    gc.freeze()
+    try:
+        for task in tasks:
+            future = job._pool.submit(_render_job, (task[0], settings, task[1]))
+            with job._lock:
+                job._futures.add(future)
+            future.add_done_callback(partial(done, task))
+    finally:
+        gc.unfreeze()
     return job
 
 
