@@ -330,6 +330,7 @@ class CardJob:
         # Futures not finished yet: a finished one leaves, with the image bytes it holds.
         self._futures: set = set()
         self._pool: ProcessPoolExecutor | None = None
+        self._submitted = False  # every drawing handed to the pool
         self._error: BaseException | None = None
 
     def _count(self) -> None:
@@ -366,6 +367,15 @@ class CardJob:
         if self._error is not None:
             raise self._error
         return self.result
+
+    def _let_workers_go(self) -> None:
+        """Once the last card is in, the workers leave (the build may go on for a while, and
+        each holds a copy of the build's process)."""
+        with self._lock:
+            if not self._submitted or self._futures or self._pool is None:
+                return
+            pool = self._pool
+        pool.shutdown(wait=False)
 
     def cancel(self) -> None:
         """Stop: cards not yet started are not drawn (a failed build needs none of them)."""
@@ -525,6 +535,7 @@ def start_cards(
                 job._futures.discard(future)
             for name in fmts:
                 job._ready[(entry.slug, _base(name))].set()
+            job._let_workers_go()
 
     # The first submit forks the workers, each a copy of this process: frozen, its objects
     # are left alone by the workers' garbage collector, which would otherwise write to, and
@@ -538,6 +549,9 @@ def start_cards(
             future.add_done_callback(partial(done, task))
     finally:
         gc.unfreeze()
+    with job._lock:
+        job._submitted = True
+    job._let_workers_go()
     return job
 
 
