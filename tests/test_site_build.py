@@ -227,3 +227,41 @@ def test_an_entry_photo_reaches_the_site_only_inside_its_cards(small, tmp_path):
     doc = page(site, "glimmers/2026-03-21-sky")
     card = doc.xpath("//a[contains(@class,'share-download')]/@href")
     assert card and (site / "glimmers" / "2026-03-21-sky" / card[0]).resolve().is_file()
+
+
+def _with_hook(journal, name: str, code: str) -> None:
+    """The journal's mkdocs.yml with a hook module (MkDocs runs it like a plugin; each test
+    hook has its own name: one process would not load a changed module of the same name)."""
+    (journal.root / f"{name}.py").write_text(code, "utf-8")
+    (journal.root / "mkdocs.yml").write_text(
+        config_text(journal.card_cache) + f"hooks:\n  - {name}.py\n", "utf-8")
+
+
+def _drawn(journal, site: Path) -> None:
+    """A build that draws every page (none taken from an earlier build's stored copies)."""
+    shutil.rmtree(journal.card_cache / "pages", ignore_errors=True)
+    run_mkdocs_build(journal.root / "mkdocs.yml", site)
+
+
+def test_another_plugin_sees_our_pages_html_and_the_pages_are_the_same(small, tmp_path):
+    # Our pages are drawn just before they are written unless another plugin reads pages'
+    # HTML as MkDocs reads them; both ways must give the same site, byte for byte.
+    alone, hooked, changed = tmp_path / "alone", tmp_path / "hooked", tmp_path / "changed"
+    _drawn(small, alone)
+    _with_hook(small, "same_html", "def on_page_content(html, page, **kwargs):\n    return html\n")
+    _drawn(small, hooked)
+    pages = sorted(p.relative_to(alone) for p in alone.rglob("*.html"))
+    assert pages and pages == sorted(p.relative_to(hooked) for p in hooked.rglob("*.html"))
+    for rel in pages:
+        assert (alone / rel).read_bytes() == (hooked / rel).read_bytes(), rel
+    for rel in ("search/search_index.json", "feed.xml", "sitemap.xml"):
+        assert (alone / rel).read_bytes() == (hooked / rel).read_bytes(), rel
+
+    _with_hook(small, "replaces_a_word", "from mkdocs.plugins import event_priority\n\n"
+                                         "@event_priority(-50)  # after the glimmer plugin\n"
+                                         "def on_page_content(html, page, **kwargs):\n"
+                                         "    return html.replace('Steam and light.', "
+                                         "'Steam, hooked.')\n")
+    _drawn(small, changed)
+    body = page(changed, "glimmers/2026-03-14-kettle").xpath("//div[@class='glimmer-body']")
+    assert body[0].text_content().strip() == "Steam, hooked."

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import filecmp
+import gc
 import hashlib
 import io
 import json
@@ -327,8 +328,10 @@ class CardJob:
         self._lock = threading.RLock()
         self._sizes: dict[tuple[str, str], int] = {}
         self._ready: dict[tuple[str, str], threading.Event] = {}
-        self._futures: list = []
+        # Futures not finished yet: a finished one leaves, with the image bytes it holds.
+        self._futures: set = set()
         self._pool: futures.Executor | None = None
+        self._submitted = False  # every drawing handed to the pool
         self._error: BaseException | None = None
 
     def _count(self) -> None:
@@ -350,7 +353,9 @@ class CardJob:
     def wait(self) -> CardsResult:
         """Every card drawn and written; raises the first error a drawing raised."""
         try:
-            for future in self._futures:  # each result is taken by its callback
+            with self._lock:
+                pending = list(self._futures)
+            for future in pending:  # each result is taken by its callback
                 # (not futures.wait(): it waits for ever on one cancelled at shutdown)
                 with contextlib.suppress(futures.CancelledError):
                     future.exception()
@@ -363,6 +368,15 @@ class CardJob:
         if self._error is not None:
             raise self._error
         return self.result
+
+    def _let_workers_go(self) -> None:
+        """Once the last card is in, the workers leave (the build may go on for a while, and
+        each holds a copy of the build's process)."""
+        with self._lock:
+            if not self._submitted or self._futures or self._pool is None:
+                return
+            pool = self._pool
+        pool.shutdown(wait=False)
 
     def cancel(self) -> None:
         """Stop: cards not yet started are not drawn (a failed build needs none of them)."""
@@ -525,13 +539,32 @@ def start_cards(
                 job._error = job._error or exc
             job.cancel()
         finally:
+            with job._lock:  # its bytes are in the site: the future need not keep them
+                job._futures.discard(future)
             for name in fmts:
                 job._ready[(entry.slug, _base(name))].set()
+            job._let_workers_go()
 
-    for task in tasks:
-        future = job._pool.submit(_render_job, (task[0], settings, task[1]))
-        future.add_done_callback(partial(done, task))
-        job._futures.append(future)
+    # The first submit forks the workers, each a copy of this process: frozen, its objects
+    # are left alone by the workers' garbage collector, which would otherwise write to, and
+    # so copy into every worker, each page of memory that holds one (the whole journal).
+    # (A process that froze its objects already, glimmer's own, keeps them frozen.)
+    forking = isinstance(job._pool, futures.ProcessPoolExecutor)
+    thaw = forking and gc.get_freeze_count() == 0
+    if forking:
+        gc.freeze()
+    try:
+        for task in tasks:
+            future = job._pool.submit(_render_job, (task[0], settings, task[1]))
+            with job._lock:
+                job._futures.add(future)
+            future.add_done_callback(partial(done, task))
+    finally:
+        if thaw:
+            gc.unfreeze()
+    with job._lock:
+        job._submitted = True
+    job._let_workers_go()
     return job
 
 

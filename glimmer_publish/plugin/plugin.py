@@ -571,7 +571,23 @@ class GlimmerPlugin(BasePlugin[GlimmerConfig]):
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig,
                         files: Files) -> str:
-        """Our pages are drawn from their templates (the journal may override any)."""
+        """Our pages are drawn from their templates (the journal may override any).
+
+        MkDocs reads every page before it writes any, and keeps each page's HTML until the
+        build ends: unless another plugin wants to see our pages' HTML here, each is drawn
+        just before it is written (`on_page_context`), so a build holds one at a time."""
+        if self._draw_late(config):
+            return html
+        return self._draw(html, page)
+
+    def _draw_late(self, config: MkDocsConfig) -> bool:
+        """Whether no other plugin (or hook) reads pages' HTML between ours and the search
+        index: none on `page_content`, none before ours on `page_context`."""
+        events = config.plugins.events
+        return (all(getattr(m, "__self__", None) is self for m in events["page_content"])
+                and getattr(next(iter(events["page_context"]), None), "__self__", None) is self)
+
+    def _draw(self, html: str, page: Page) -> str:
         source = self.sources.get(page.file.src_uri)
         if source is None or source.template is None:
             return html
@@ -599,8 +615,11 @@ class GlimmerPlugin(BasePlugin[GlimmerConfig]):
                 f"{page.file.src_uri}; a template in your custom_dir replaces ours: compare "
                 "it with the one in glimmer_publish/theme/)") from exc
 
+    @event_priority(100)  # before the search index reads the page
     def on_page_context(self, context, *, page: Page, config: MkDocsConfig, nav):
         assert self.settings is not None and self.journal is not None
+        if page.content is not None and self._draw_late(config):
+            page.content = self._draw(page.content, page)
         source = self.sources.get(page.file.src_uri)
         card = self._head_card(source)
         if source is not None and source.entry is not None:
@@ -629,7 +648,7 @@ class GlimmerPlugin(BasePlugin[GlimmerConfig]):
         shown = tagged or next(iter(self.journal.entries), None)
         return self.cards.get(shown.slug, {}).get("og") if shown else None
 
-    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+    def _post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         output = self._name_search_dialog(output)
         if self.store is not None:
             key = getattr(page.file, "key", None)
@@ -640,6 +659,17 @@ class GlimmerPlugin(BasePlugin[GlimmerConfig]):
             if index is not None:
                 self._take_search_entries(index, page.file.src_uri)
         return problems_panel.inject(output, self.problems)
+
+    @event_priority(-100)  # after every other plugin has seen the page
+    def _let_page_go(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        """MkDocs keeps every page until the build ends, each with its Markdown and HTML; a
+        generated page needs neither once written (its search entries are taken), so a build
+        holds one page's text at a time, not the whole journal's."""
+        if isinstance(page.file, PageFile):
+            page.markdown = page.content = None
+        return output
+
+    on_post_page = CombinedEvent(_post_page, _let_page_go)
 
     def on_post_template(self, output_content: str, *, template_name: str,
                          config: MkDocsConfig) -> str:
