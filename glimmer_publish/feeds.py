@@ -323,13 +323,22 @@ def _split_items(document: bytes, kind: str, count: int) -> list[bytes]:
     return [document[a:b] for a, b in zip(starts, ends, strict=True)]
 
 
+def card_value(card: Card | None) -> tuple | None:
+    """A card as items see it, whatever its class: one still being drawn (whose repr names
+    another class) must give the same keys as the same card read back from the memo."""
+    return None if card is None else tuple(getattr(card, f.name) for f in _CARD_FIELDS)
+
+
+_CARD_FIELDS = dataclasses.fields(Card)
+
+
 def _item_key(entry: Entry, settings: Settings, cards: Mapping[str, Card]) -> tuple:
     """What one item depends on: the entry (with its dates as written: equal instants in two
     zones are equal datetimes, and the excerpt it gives, which it keeps once asked), its
     card, the few settings an item shows, and the Markdown pipeline."""
     return (entry, entry.date.isoformat(), entry.updated and entry.updated.isoformat(),
-            entry.excerpt, cards.get(entry.slug), settings.site_url, settings.journal_id,
-            settings.site_author, settings.site_name, generation())
+            entry.excerpt, card_value(cards.get(entry.slug)), settings.site_url,
+            settings.journal_id, settings.site_author, settings.site_name, generation())
 
 
 class _Items:
@@ -468,7 +477,7 @@ class _Stored:
                 getattr(entry, f.name) for f in dataclasses.fields(entry) if f.compare))
             found = hashlib.sha256(repr((
                 fields_, entry.date.isoformat(), entry.updated and entry.updated.isoformat(),
-                entry.excerpt, cards.get(entry.slug),
+                entry.excerpt, card_value(cards.get(entry.slug)),
             )).encode("utf-8", "surrogatepass")).hexdigest()
         self.digests[key] = found
         return found
@@ -631,7 +640,7 @@ def feeds_key(
             if found is None:
                 fields_ = tuple(getattr(e, f.name) for f in dataclasses.fields(e) if f.compare)
                 found = described[id(e)] = hashlib.sha256(
-                    repr((fields_, cards.get(e.slug))).encode("utf-8", "surrogatepass")
+                    repr((fields_, card_value(cards.get(e.slug)))).encode("utf-8", "surrogatepass")
                 ).digest()
             h.update(found)
     return h.hexdigest()

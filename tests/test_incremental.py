@@ -100,6 +100,7 @@ class Builds:
     added: Fingerprint
     cache_added: Fingerprint
     pages: list[Fingerprint]  # the stored pages after each build: cold, again, edited
+    items: list[int]  # when feed-items.pickle was written, after the cold build and again
 
     @property
     def settings(self):
@@ -120,9 +121,12 @@ def builds(tmp_path_factory) -> Builds:
     glimmer_build(root)
     cold, cache_cold = fingerprint(root / "site"), fingerprint(cache)
     pages = [stored_pages(root)]
+    items_file = root / ".cache" / "glimmer" / "feed-items.pickle"
+    items = [items_file.stat().st_mtime_ns]
     glimmer_build(root)
     again, cache_again = fingerprint(root / "site"), fingerprint(cache)
     pages.append(stored_pages(root))
+    items.append(items_file.stat().st_mtime_ns)
     edited = root / "entries" / "2026" / EDITED
     edited.write_text(edited.read_text(encoding="utf-8") + "My neighbour wrote its name for me.\n",
                       encoding="utf-8")
@@ -134,7 +138,7 @@ def builds(tmp_path_factory) -> Builds:
         "A long, untidy V of them, calling all the way over the school.\n", encoding="utf-8")
     glimmer_build(root)
     return Builds(root, cold, again, after_edit, cache_cold, cache_again, cache_edited,
-                  fingerprint(root / "site"), fingerprint(cache), pages)
+                  fingerprint(root / "site"), fingerprint(cache), pages, items)
 
 
 def test_cold_build_renders_every_card_into_the_cache(builds):
@@ -212,6 +216,12 @@ def test_adding_an_entry_renders_only_its_cards(builds):
     assert rewritten(builds.edited, builds.added) == []
 
 
+def test_no_change_rebuild_makes_no_feed_item_again(builds):
+    """Every item the cold build made (while its cards were still being drawn) is found
+    again by the next build: the items file is not written again."""
+    assert builds.items[1] == builds.items[0]
+
+
 def test_no_change_rebuild_draws_no_page(builds):
     cold, again, _ = builds.pages
     # every generated page was stored by the cold build and reused as it was
@@ -233,3 +243,24 @@ def test_edit_draws_only_the_pages_whose_html_changed(builds):
     assert len(drawn) < len(edited) / 2
     stored = {data for _, _, data in edited.values()}
     assert all(builds.edited[p][2] in stored for p in pages_changed)
+
+
+@pytest.mark.parametrize("ci", [False, True], ids=["writer's machine", "CI"])
+def test_a_first_build_leaves_the_folder_the_next_one_writes_over(tmp_path, ci):
+    """The site again, as hard links, so the first rebuild need not make a folder per
+    glimmer; CI, where no second build follows, skips it."""
+    write_journal(tmp_path)
+    env = {k: v for k, v in os.environ.items() if k not in ("GITHUB_ACTIONS", "CI")}
+    if ci:
+        env["CI"] = "true"
+    result = subprocess.run([sys.executable, "-m", "glimmer_publish.cli", "build"], cwd=tmp_path,
+                            capture_output=True, text=True, timeout=600, env=env)
+    assert result.returncode == 0, result.stderr
+    spare = tmp_path / ".site.previous"
+    assert not (tmp_path / ".site.previous.incomplete").exists()
+    if ci:
+        assert not spare.exists()
+        return
+    site = fingerprint(tmp_path / "site")
+    assert fingerprint(spare) == site  # same inodes, times and bytes: links, not copies
+    assert all((spare / p).stat().st_nlink >= 2 for p in site)
