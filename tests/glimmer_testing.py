@@ -43,3 +43,18 @@ class TmpJournal:
             lines.append(f"{key}: {value}")
         front = "\n".join(line for line in lines if line)
         return self.write(name, f"---\n{front}\n---\n{body}\n", dedent=False)
+
+
+def journal_like_this_repo(root: Path) -> Path:
+    """A new journal folder with this repository's mkdocs.yml, docs/ and theme/ (no entries)."""
+    import shutil
+
+    repo = Path(__file__).resolve().parent.parent
+    root.mkdir(parents=True)
+    shutil.copy(repo / "mkdocs.yml", root / "mkdocs.yml")
+    for folder in ("docs", "theme"):
+        if (repo / folder).is_dir():
+            shutil.copytree(repo / folder, root / folder)
+    (root / "docs").mkdir(exist_ok=True)
+    (root / "entries").mkdir()
+    return root

@@ -14,12 +14,12 @@ import shutil
 from contextlib import chdir
 from pathlib import Path
 
+from glimmer_testing import journal_like_this_repo
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from glimmer_publish.cli import main as glimmer
 
-REPO = Path(__file__).resolve().parent.parent
 WORDS = ["kettle", "rain", "moss", "birds", "light", "bread", "frost", "cat", "tea", "jasmine"]
 TAGS = ["light", "home", "birds", "winter", "kindness"]
 
@@ -30,13 +30,8 @@ def _entry(title: str, day: int, tags: list[str], body: str) -> str:
 
 
 def _project(root: Path) -> Path:
-    root.mkdir(parents=True)
-    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
-    for folder in ("docs", "theme"):
-        if (REPO / folder).is_dir():
-            shutil.copytree(REPO / folder, root / folder)
+    journal_like_this_repo(root)
     entries = root / "entries"
-    entries.mkdir()
     for i, word in enumerate(WORDS[:4]):
         (entries / f"2026-01-{10 + i:02d}-{word}.md").write_text(
             _entry(f"A little {word}", 9 + i, TAGS[i:i + 2], f"Noticed the {word} today."),

@@ -10,25 +10,18 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 from contextlib import chdir
 from pathlib import Path
 
-from glimmer_publish.cli import main as glimmer
+from glimmer_testing import journal_like_this_repo
 
-REPO = Path(__file__).resolve().parent.parent
+from glimmer_publish.cli import main as glimmer
 
 
 def _journal(root: Path) -> Path:
-    root.mkdir(parents=True)
-    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
-    for folder in ("docs", "theme"):
-        if (REPO / folder).is_dir():
-            shutil.copytree(REPO / folder, root / folder)
-    (root / "docs").mkdir(exist_ok=True)
-    (root / "entries").mkdir()
+    journal_like_this_repo(root)
     (root / "entries" / "2026-03-14-kettle.md").write_text(
         "---\ntitle: Sun on the kettle\ndate: 2026-03-14\n---\nSteam and light.\n",
         encoding="utf-8")
