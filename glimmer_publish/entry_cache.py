@@ -49,6 +49,9 @@ Key = tuple[str, str]  # (absolute path, SHA-256 of the file's bytes)
 Record = tuple["Entry | None", tuple["Problem", ...]]
 Status = tuple[int, int, int, int, int]  # mtime_ns, ctime_ns, size, inode, mode
 SETTLED_NS = 2_000_000_000  # how old a file must be before its status is trusted
+# Only where a file's ctime is the time of its last change (POSIX). On Windows it is the
+# time the file was made, and a directory listing gives no inode: every file is read there.
+TRUST_STATUS = os.name == "posix"
 
 # Records by cache key and Markdown pipeline: one journal's at a time, each load keeping only
 # the files it read. Entries remember their rendered text (body_text, excerpt) once asked, so
@@ -253,7 +256,8 @@ class EntryCache:
 
     def read(self, absolute: str, status: Status | None, digest: str) -> None:
         """The file was read: trust its status next time, if it was settled when read."""
-        if status is not None and max(status[0], status[1]) < self.started_ns - SETTLED_NS:
+        if status is not None and TRUST_STATUS and \
+                max(status[0], status[1]) < self.started_ns - SETTLED_NS:
             self.new_status[absolute] = (status, digest)
             if self.status.get(absolute) != (status, digest):
                 self.changed = True
