@@ -216,23 +216,14 @@ def test_a_settled_unchanged_file_is_not_read_again_and_an_edit_always_is(
     assert reads == ["a.md"]
 
 
-def test_a_file_saved_moments_ago_is_read_every_time(journal, monkeypatch):
-    """Its status is not trusted until it is two seconds old: a save within the same
-    clock tick would not change it."""
-    journal.entry("a.md", title="Kettle")
-    load_journal(journal.settings)
-    reads = _reads(monkeypatch)
-    load_journal(journal.settings)
-    entry_cache.forget()
-    load_journal(journal.settings)
-    assert reads == ["a.md", "a.md"]
-
-
-def test_windows_reads_every_file_every_time(journal, monkeypatch):
-    """Where ctime is a file's birth time, a same-size edit with its old mtime put back would
-    look unchanged: nothing is trusted there."""
-    monkeypatch.setattr(entry_cache, "TRUST_STATUS", False)
-    monkeypatch.setattr(entry_cache, "SETTLED_NS", -10**12)
+@pytest.mark.parametrize("case", ["saved moments ago", "windows"])
+def test_a_file_whose_status_is_not_trusted_is_read_every_time(journal, monkeypatch, case):
+    """A status is not trusted until the file is two seconds old (a save within the same
+    clock tick would not change it), nor ever on Windows, where ctime is the file's birth
+    time, so a same-size edit with its old mtime put back would look unchanged."""
+    if case == "windows":
+        monkeypatch.setattr(entry_cache, "TRUST_STATUS", False)
+        monkeypatch.setattr(entry_cache, "SETTLED_NS", -10**12)
     journal.entry("a.md", title="Kettle")
     load_journal(journal.settings)
     reads = _reads(monkeypatch)
