@@ -100,7 +100,6 @@ def publish(memo: Memo, cards_cache: Path, out_dir: Path) -> bool:
 
 def _same(a: str, b: str) -> bool:
     try:
-        sa, sb = os.stat(a), os.stat(b)
-    except OSError:
+        return os.path.samefile(a, b)
+    except OSError:  # either is missing
         return False
-    return sa.st_ino == sb.st_ino and sa.st_dev == sb.st_dev
