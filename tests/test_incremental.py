@@ -14,6 +14,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+import lxml.html
 import pytest
 from PIL import Image
 
@@ -264,3 +265,54 @@ def test_a_first_build_leaves_the_folder_the_next_one_writes_over(tmp_path, ci):
     site = fingerprint(tmp_path / "site")
     assert fingerprint(spare) == site  # same inodes, times and bytes: links, not copies
     assert all((spare / p).stat().st_nlink >= 2 for p in site)
+
+
+def test_older_pages_keep_their_address_and_are_not_drawn_again_when_a_glimmer_is_added(
+        tmp_path):
+    """The stream is numbered from the first glimmer ever written: page/1/ holds the oldest.
+    Writing a new glimmer changes the home page and the newest numbered page only, so a
+    link to an older page keeps showing the same moments, and a rebuild leaves it alone."""
+    root = tmp_path
+    write_journal(root)
+    config = root / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        "  - glimmer:\n", "  - glimmer:\n      page_size: 2\n", 1), encoding="utf-8")
+    glimmer_build(root)  # five glimmers: home 2, page/1/ the 2 oldest, page/2/ the next one
+
+    def stream(url: str) -> tuple[list[str], str | None]:
+        doc = lxml.html.fromstring((root / "site" / url / "index.html").read_bytes())
+        older = doc.xpath("//nav[@class='glimmer-pager']/a[@rel='next']/@href")
+        return ([h.text_content() for h in doc.xpath("//ol[@class='glimmer-stream']//h2")],
+                older[0] if older else None)
+
+    def walk() -> list[list[str]]:
+        """Home, then every 'older' link to the end, as a reader would page back."""
+        pages, url = [], ""
+        while url is not None:
+            titles, older = stream(url)
+            pages.append(titles)
+            url = None if older is None else resolve(url, older)
+        return pages
+
+    oldest_first = [title for title, *_ in ENTRIES.values()]
+    assert walk() == [oldest_first[:2:-1], oldest_first[2:3], oldest_first[1::-1]]
+    before = fingerprint(root / "site")
+    entries = root / "entries" / "2026"
+    for day, title in (("26", "Geese heading south"), ("27", "A whistled tune")):
+        (entries / f"2026-11-{day}-new.md").write_text(
+            f'---\ntitle: "{title}"\ndate: 2026-11-{day}\n---\nIt was there.\n',
+            encoding="utf-8")
+        glimmer_build(root)
+        oldest_first.append(title)
+    after = fingerprint(root / "site")
+    # seven glimmers: home 2, then 2, 2 and 1 down to page/1/
+    assert walk() == [oldest_first[:4:-1], oldest_first[4:5], oldest_first[3:1:-1],
+                      oldest_first[1::-1]]
+    assert before["page/1/index.html"] == after["page/1/index.html"]  # not even rewritten
+    assert {p for p in changed(before, after) if p.startswith("page/")} == {
+        "page/2/index.html", "page/3/index.html"}  # page/2/ gained one; page/3/ is new
+
+
+def resolve(page_url: str, href: str) -> str:
+    from urllib.parse import urljoin, urlsplit
+    return urlsplit(urljoin("https://x/" + page_url, href)).path.lstrip("/")

@@ -149,7 +149,7 @@ def test_entry_head_has_every_link_preview_tag(site, index):
 
 
 def test_every_page_offers_the_three_feeds(site):
-    for url in ["", "page/2/", "tags/", "archive/", "about/", site.journal.entries[3].url]:
+    for url in ["", "page/1/", "tags/", "archive/", "about/", site.journal.entries[3].url]:
         doc = site.page(url)
         found = {(link.get("type"), resolve(url, link.get("href")))
                  for link in doc.xpath("//head/link[@rel='alternate']")}
@@ -249,12 +249,19 @@ def stream_titles(doc) -> list[str]:
 
 def test_home_is_a_paginated_stream_newest_first(site):
     titles = [e.title for e in site.journal.entries]
-    first, second = site.page(""), site.page("page/2/")
+    assert len(titles) == 15  # home holds ten, page/1/ the five first ones ever written
+    first, oldest = site.page(""), site.page("page/1/")
     assert stream_titles(first) == titles[:10]
-    assert stream_titles(second) == titles[10:]
-    assert not (site.dir / "page" / "3").exists()
-    assert [resolve("", h) for h in first.xpath("//a[@rel='next']/@href")] == ["page/2/"]
-    assert [resolve("page/2/", h) for h in second.xpath("//a[@rel='prev']/@href")] == [""]
+    assert stream_titles(oldest) == titles[10:]
+    assert not (site.dir / "page" / "2").exists()
+    assert [resolve("", h) for h in first.xpath("//a[@rel='next']/@href")] == ["page/1/"]
+    assert [resolve("page/1/", h) for h in oldest.xpath("//a[@rel='prev']/@href")] == [""]
+    assert oldest.xpath("//a[@rel='next']") == []
+    span = oldest.xpath("//*[@class='glimmer-pager__where']")[0].text_content()
+    assert span == "June 2, 2026 to July 18, 2026"  # the page's first and last days
+    assert span in oldest.xpath("//title")[0].text_content()
+    # its link preview is its own newest glimmer's card, so a new glimmer leaves it as it is
+    assert one(oldest, "og:image").endswith(f"/cards/{site.journal.entries[10].slug}/og.jpg")
     item = first.xpath("//li[contains(@class,'glimmer-item')]")[0]
     newest = site.journal.entries[0]
     thumb = item.xpath(".//img")[0]

@@ -34,7 +34,7 @@ LABELS = {
     "tags": N_("Tags"),
     "random": N_("A random glimmer"),
     "follow": N_("Follow"),
-    "page_of": N_("Page %(page)s of %(pages)s"),
+    "span": N_("%(start)s to %(end)s"),
     "draft": N_("Draft — only you can see this while previewing"),
     "tag_title": N_("Glimmers tagged #%(tag)s"),
     "not_found": N_("This page isn't here"),

@@ -45,6 +45,7 @@ class Source:
     entry: Entry | None = None
     tag: str | None = None
     template: str | None = None  # glimmer/<kind>.html, drawn after MkDocs reads the page
+    lead: Entry | None = None  # a listing's newest glimmer: its card is the link preview
     context: Mapping[str, Any] = field(default_factory=dict, compare=False)
 
 
@@ -157,9 +158,9 @@ class Views:
 
 
 def _source(src: str, front: Mapping[str, object], kind: str, template: str,
-            **context: Any) -> Source:
+            lead: Entry | None = None, **context: Any) -> Source:
     return Source(src, document(front), kind, tag=context.get("tag"), template=template,
-                  context={"root": root_of(url_of(src)), **context})
+                  lead=lead, context={"root": root_of(url_of(src)), **context})
 
 
 # ---------------------------------------------------------------- listings
@@ -167,27 +168,39 @@ def _source(src: str, front: Mapping[str, object], kind: str, template: str,
 
 def home_pages(entries: Sequence[Entry], settings: Settings, views: Views,
                labels: Mapping[str, str], page_size: int) -> list[Source]:
-    """The home stream, `page_size` glimmers a page: `/`, `page/2/`, `page/3/`..."""
+    """The home stream: `/` holds the newest `page_size` glimmers, `page/1/` the first ones
+    ever written, `page/2/` the next, and so on up to the page just below the home page.
+
+    Numbered from the oldest, a page keeps its address and its glimmers when a new one is
+    written: adding a glimmer changes the home page and the newest numbered page only, so
+    a link to `page/3/` still shows the same moments years later, and a rebuild draws two
+    pages instead of every page of the stream."""
     size = max(1, page_size)
-    chunks = [entries[i:i + size] for i in range(0, len(entries), size)] or [[]]
-    pages = []
+    home, rest = list(entries[:size]), list(entries[size:])  # entries arrive newest first
+    oldest_first = rest[::-1]
+    chunks = [oldest_first[i:i + size][::-1] for i in range(0, len(oldest_first), size)]
+    count = len(chunks)
+
+    def href(root: str, number: int) -> str:
+        return root + ("" if number > count else f"page/{number}/")
+
+    pager = {"newer": None, "older": href("", count), "span": ""} if count else None
+    pages = [_source("index.md", {"title": settings.site_name, **LISTING}, "home",
+                     "glimmer/home.html", lead=home[0] if home else None,
+                     site_name=settings.site_name, intro=settings.site_description,
+                     entries=views(home, ""), pager=pager)]
     for number, chunk in enumerate(chunks, start=1):
-        src = "index.md" if number == 1 else f"page/{number}/index.md"
+        src = f"page/{number}/index.md"
         root = root_of(url_of(src))
-        title = settings.site_name if number == 1 else (
-            f'{settings.site_name} · {labels["page_of"] % {"page": number, "pages": len(chunks)}}')
-        pager = None
-        if len(chunks) > 1:
-            def page_url(n: int, root: str = root) -> str:
-                return root + ("" if n == 1 else f"page/{n}/")
-            pager = {"number": number, "count": len(chunks),
-                     "newer": page_url(number - 1) if number > 1 else None,
-                     "older": page_url(number + 1) if number < len(chunks) else None}
+        span = labels["span"] % {
+            "start": long_date(chunk[-1].date.date(), settings.language),
+            "end": long_date(chunk[0].date.date(), settings.language)}
         pages.append(_source(
-            src, {"title": title, **LISTING}, "home", "glimmer/home.html",
-            site_name=settings.site_name,
-            intro=settings.site_description if number == 1 else "",
-            entries=views(chunk, root), pager=pager))
+            src, {"title": f"{settings.site_name} · {span}", **LISTING}, "home",
+            "glimmer/home.html", lead=chunk[0], site_name=settings.site_name, intro="",
+            entries=views(chunk, root),
+            pager={"newer": href(root, number + 1),
+                   "older": href(root, number - 1) if number > 1 else None, "span": span}))
     return pages
 
 
@@ -210,8 +223,8 @@ def tag_pages(entries: Sequence[Entry], views: Views,
         root = root_of(url_of(src))
         title = labels["tag_title"] % {"tag": tag}
         pages.append(_source(
-            src, {"title": title, **LISTING}, "tag", "glimmer/tag.html", tag=tag,
-            entries=views(tagged, root),
+            src, {"title": title, **LISTING}, "tag", "glimmer/tag.html", lead=tagged[0],
+            tag=tag, entries=views(tagged, root),
             feeds=[{"href": name, "type": mime, "label": label} for name, mime, label in FEEDS]))
     return pages
 

@@ -89,7 +89,6 @@ class GlimmerPlugin(BasePlugin[GlimmerConfig]):
         self.cards: dict[str, dict[str, Card]] = {}
         self.sources: dict[str, pages.Source] = {}
         self.position: dict[str, int] = {}  # slug -> index in the newest-first journal
-        self.newest_in_tag: dict[str, Entry] = {}
         self.labels = labels_for("en")
         self.started = 0.0
         self.card_keys: set[str] = set()
@@ -244,10 +243,6 @@ class GlimmerPlugin(BasePlugin[GlimmerConfig]):
         entries = self.journal.entries
         # Looked up once per page below: built here once, so pages cost O(1) each, not O(N).
         self.position = {e.slug: i for i, e in enumerate(entries)}
-        self.newest_in_tag = {}
-        for e in entries:
-            for tag in e.tags:
-                self.newest_in_tag.setdefault(tag, e)
         self.cards = self._cards(entries, Path(config.site_dir))
         views = pages.Views(self.settings, self.cards, self.views_kept)
         plain = pages.Views(self.settings, None, self.views_kept, excerpts=False)
@@ -640,12 +635,12 @@ class GlimmerPlugin(BasePlugin[GlimmerConfig]):
 
     def _head_card(self, source: pages.Source | None) -> Card | None:
         """The card a page's link preview shows: the entry's own, else the newest glimmer's
-        (of the tag, on a tag page)."""
+        the page lists (of the tag, or of that page of the stream), else the newest of all."""
         assert self.journal is not None
         if source is not None and source.entry is not None:
             return self.cards.get(source.entry.slug, {}).get("og")
-        tagged = self.newest_in_tag.get(source.tag) if source is not None else None
-        shown = tagged or next(iter(self.journal.entries), None)
+        lead = source.lead if source is not None else None
+        shown = lead or next(iter(self.journal.entries), None)
         return self.cards.get(shown.slug, {}).get("og") if shown else None
 
     def _post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
