@@ -21,10 +21,10 @@ from pathlib import Path
 
 from filelock import FileLock
 
+from . import build_stamp
 from .cli import CALM_GC, EXIT_OK, EXIT_PROBLEMS
 from .entries import load_journal
 from .identity import journal_id_problem
-from .plugin.theme import keep_compiled
 from .problems import render
 from .settings import find_config, load_settings, read_mkdocs_yml
 
@@ -217,9 +217,13 @@ def build_dirty(config, serve_url: str | None = None) -> None:
         logger.removeFilter(quiet)
 
 
-def run_mkdocs_build(config_file: Path, out: Path, journal=None) -> None:
-    """The build `mkdocs build` does, into `out` (empty, or the site before last)."""
+def run_mkdocs_build(config_file: Path, out: Path, journal=None) -> list[str] | None:
+    """The build `mkdocs build` does, into `out` (empty, or the site before last).
+
+    Returns every folder the site holds (site-relative), when our plugin walked them all."""
     from mkdocs.config import load_config
+
+    from .plugin.theme import keep_compiled
 
     config = load_config(config_file=str(config_file), site_dir=str(out))
     if gc.get_threshold() == CALM_GC:  # glimmer's own process: the code is loaded for good
@@ -234,6 +238,8 @@ def run_mkdocs_build(config_file: Path, out: Path, journal=None) -> None:
         build_dirty(config)
     finally:
         config.plugins.on_shutdown()
+    ours = [p for p in config.plugins.values() if hasattr(p, "site_folders")]
+    return ours[0].site_folders if len(ours) == 1 else None
 
 
 def cmd_build(args: argparse.Namespace) -> int:
@@ -261,8 +267,22 @@ def cmd_build(args: argparse.Namespace) -> int:
     marker = building.with_name(building.name + ".incomplete")
     _show_mkdocs_log(logging.WARNING)
     started = time.perf_counter()
-    with swap_lock((settings.cache_dir or site.parent / ".cache") / "build.lock"):
+    cache = settings.cache_dir or site.parent / ".cache"
+    published = len([e for e in journal.entries if not e.draft])
+    with swap_lock(cache / "build.lock"):
         discard_leftovers(site)
+        stamp = cache / "last-build.json"
+        key = build_stamp.inputs(config_file, read_mkdocs_yml(config_file),
+                                 settings.entries_dir, [e.photo for e in journal.entries
+                                                        if e.photo], site)
+        last = build_stamp.fresh(stamp, key, site) if key else None
+        if last is not None:
+            build_stamp.say_again(last)
+            print(f"built {published} glimmers into {site} in "
+                  f"{time.perf_counter() - started:.1f} s: nothing had changed since the last "
+                  "build", file=sys.stderr)
+            return EXIT_OK
+        build_stamp.forget(stamp)
         if marker.exists() or not building.is_dir():
             if building.exists():
                 parked = site.with_name(f".{site.name}.old-{os.getpid()}")
@@ -270,17 +290,22 @@ def cmd_build(args: argparse.Namespace) -> int:
                 discard(parked)
             building.mkdir(parents=True)
         marker.touch()
+        said = build_stamp.Said()
+        logging.getLogger("mkdocs").addHandler(said)
         try:
-            run_mkdocs_build(config_file, building, (settings, journal))
+            folders = run_mkdocs_build(config_file, building, (settings, journal))
         except (MkDocsException, OSError) as exc:
             print(f"glimmer build: {exc}\nthe site was not changed", file=sys.stderr)
             return EXIT_PROBLEMS
+        finally:
+            logging.getLogger("mkdocs").removeHandler(said)
         swap_in(building, site)
         if not building.exists() and not os.environ.get("CI"):
             make_spare(site, building)  # the first build: the next one writes over this
         else:
             marker.unlink()
-    published = len([e for e in journal.entries if not e.draft])
+        if key and folders:
+            build_stamp.write(stamp, key, site, folders, said.records)
     print(f"built {published} glimmers into {site} in {time.perf_counter() - started:.1f} s",
           file=sys.stderr)
     return EXIT_OK

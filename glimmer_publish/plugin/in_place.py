@@ -30,12 +30,14 @@ def make_room(paths: Iterable[str | os.PathLike]) -> None:
             continue
 
 
-def remove_stale(site: Path, made: set[str], since: float, tally: Tally | None = None) -> int:
+def remove_stale(site: Path, made: set[str], since: float, tally: Tally | None = None,
+                 folders: list[str] | None = None) -> int:
     """Delete files under `site` this build did not make, and folders left empty.
 
     `made` holds the site-relative paths the build is known to have made or kept; a file
     written since `since` (another plugin's, say) counts as made too. Returns how many.
-    `tally` counts the files that stay (the site's size, without a second walk)."""
+    `tally` counts the files that stay (the site's size, without a second walk); `folders`
+    gets every folder that stays, site-relative ("." for the site itself)."""
     removed = 0
 
     def walk(folder: str, rel: str, top: str) -> bool:
@@ -69,6 +71,8 @@ def remove_stale(site: Path, made: set[str], since: float, tally: Tally | None =
                 removed += 1
             except OSError:
                 empty = False
+        if folders is not None and (not empty or not rel):
+            folders.append(rel.rstrip("/") or ".")
         return empty
 
     walk(str(site), "", "")

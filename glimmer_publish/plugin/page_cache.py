@@ -16,25 +16,17 @@ import hashlib
 import json
 import os
 import re
-import sys
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from ..cards.render import write_if_changed
+from ..installed import digest, installed_digest
 
 PACKAGE = Path(__file__).resolve().parent.parent
 VERSION = 1  # bump when the way pages are stored changes
 _ADDRESS = re.compile(r" at 0x[0-9a-f]+")
-
-
-def digest(*parts: object) -> str:
-    h = hashlib.sha256()
-    for part in parts:
-        h.update(part if isinstance(part, bytes) else str(part).encode("utf-8", "surrogatepass"))
-        h.update(b"\0")
-    return h.hexdigest()
 
 
 @lru_cache(maxsize=1)
@@ -47,21 +39,6 @@ def code_digest() -> str:
             h.update(path.relative_to(PACKAGE).as_posix().encode())
             h.update(path.read_bytes())
     return h.hexdigest()
-
-
-@lru_cache(maxsize=1)
-def installed_digest() -> str:
-    """Every installed distribution and its version (MkDocs, Material, Markdown extensions,
-    any other plugin), read from the names of their metadata folders (`name-1.2.dist-info`)
-    rather than from the files inside, which is slow: an upgrade draws every page again."""
-    names = []
-    for folder in sys.path:
-        try:
-            names += [n for n in os.listdir(folder or ".")
-                      if n.endswith((".dist-info", ".egg-info", ".egg-link", ".pth"))]
-        except OSError:
-            continue
-    return digest(*sorted(names))
 
 
 def stable(value: Any) -> Any:

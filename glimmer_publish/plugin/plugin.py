@@ -112,6 +112,7 @@ class GlimmerPlugin(BasePlugin[GlimmerConfig]):
         self.doc_files: list[File] = []
         self.made: set[str] = set()  # site-relative paths this build makes
         self.made_before: set[str] | None = None  # the preview's last build's
+        self.site_folders: list[str] | None = None  # every folder a build left (build_stamp)
 
     def load_config(self, options, config_file_path=None):
         """Our options' problems are kept and reported by `on_config` in our own words.
@@ -547,7 +548,9 @@ class GlimmerPlugin(BasePlugin[GlimmerConfig]):
                 in_place.remove_gone(Path(config.site_dir), self.made, self.made_before,
                                      self.started)
             else:
-                in_place.remove_stale(Path(config.site_dir), self.made, self.started, tally)
+                self.site_folders = []
+                in_place.remove_stale(Path(config.site_dir), self.made, self.started, tally,
+                                      self.site_folders)
             self.made_before = self.made if self.serving else None
         if tally is None:
             return

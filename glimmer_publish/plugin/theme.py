@@ -17,8 +17,8 @@ from pathlib import Path
 import jinja2
 
 from ..cards.render import write_if_changed
+from ..installed import digest, installed_digest
 from .labels import translations
-from .page_cache import digest, installed_digest
 
 THEME_DIR = Path(__file__).resolve().parent.parent / "theme"
 

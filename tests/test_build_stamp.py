@@ -1,0 +1,170 @@
+"""`glimmer build` with nothing to do says so at once, and anything that changed builds.
+
+A build keeps a stamp of what it was made from and of the site it left (build_stamp.py).
+Each case below changes one thing a person could change between two builds and checks that
+the next build really builds (and shows the change), and that the one after that finds
+nothing to do again. Builds run in this process; the two-second rule for fresh files is
+switched off except in the test about it.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import pytest
+from test_incremental import EDITED, write_journal
+
+from glimmer_publish import build_stamp
+from glimmer_publish.cli import main
+
+NOTHING = "nothing had changed since the last build"
+
+
+@pytest.fixture
+def journal(tmp_path, monkeypatch) -> Path:
+    write_journal(tmp_path)
+    config = tmp_path / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8")
+                      + '\ncopyright: !ENV [JOURNAL_MOTTO, "Noticed, named, shared"]\n',
+                      encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("JOURNAL_MOTTO", raising=False)
+    monkeypatch.delenv("CI", raising=False)
+    monkeypatch.setattr(build_stamp, "SETTLED_NS", 0)
+    return tmp_path
+
+
+def build(capsys) -> str:
+    assert main(["build"]) == 0
+    return capsys.readouterr().err
+
+
+def page(root: Path, url: str = "") -> str:
+    return (root / "site" / url / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_second_build_with_nothing_changed_only_says_so(journal, capsys):
+    first = build(capsys)
+    assert NOTHING not in first
+    before = {p: p.stat().st_mtime_ns for p in (journal / "site").rglob("*")}
+    again = build(capsys)
+    assert NOTHING in again
+    # what the first build said (the site's size) is said again
+    size_line = next(line for line in first.splitlines() if "the site is" in line)
+    assert size_line in again
+    assert {p: p.stat().st_mtime_ns for p in (journal / "site").rglob("*")} == before
+
+
+def edit_entry(root: Path) -> str:
+    path = root / "entries" / "2026" / EDITED
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "opened all at once", "opened all at once, said the neighbour"), encoding="utf-8")
+    return "said the neighbour"
+
+
+def touch_entry(root: Path) -> None:
+    path = root / "entries" / "2026" / EDITED
+    os.utime(path, ns=(time.time_ns(), time.time_ns()))
+    return None
+
+
+def new_entry(root: Path) -> str:
+    (root / "entries" / "2026" / "2026-11-30-owl.md").write_text(
+        '---\ntitle: "An owl said goodnight"\ndate: 2026-11-30\n---\nTwice.\n', encoding="utf-8")
+    return "An owl said goodnight"
+
+
+def delete_entry(root: Path) -> str:
+    (root / "entries" / "2026" / "2026-11-23-door.md").unlink()
+    return "!A stranger held the door"
+
+
+def new_setting(root: Path) -> str:
+    config = root / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        "site_name:", "site_name: Small Lights\nold_site_name:", 1), encoding="utf-8")
+    return "Small Lights"
+
+
+def docs_page(root: Path) -> str:
+    (root / "docs" / "thanks.md").write_text("# Thanks\n\nTo the blackbird.\n",
+                                             encoding="utf-8")
+    return "!!thanks"
+
+
+def theme_override(root: Path) -> str:
+    (root / "theme").mkdir(exist_ok=True)
+    (root / "theme" / "main.html").write_text(
+        '{% extends "base.html" %}\n{% block announce %}Winter hours{% endblock %}\n',
+        encoding="utf-8")
+    return "Winter hours"
+
+
+def environment(root: Path) -> str:
+    os.environ["JOURNAL_MOTTO"] = "Small and kind"  # the fixture's monkeypatch undoes it
+    return "Small and kind"
+
+
+def site_file_deleted(root: Path) -> str:
+    (root / "site" / "tags" / "index.html").unlink()
+    return "!!tags"
+
+
+def new_day(root: Path) -> str:
+    os.environ["SOURCE_DATE_EPOCH"] = "1800000000"  # MkDocs dates the sitemap with it
+    return "!!sitemap"
+
+
+CHANGES = [edit_entry, touch_entry, new_entry, delete_entry, new_setting, docs_page,
+           theme_override, environment, site_file_deleted, new_day]
+
+
+@pytest.mark.parametrize("change", CHANGES, ids=[c.__name__ for c in CHANGES])
+def test_any_change_builds_and_shows(journal, capsys, change, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1790000000")
+    monkeypatch.setenv("JOURNAL_MOTTO", "Noticed, named, shared")
+    build(capsys)
+    assert NOTHING in build(capsys)
+    sitemap = (journal / "site" / "sitemap.xml").read_bytes()
+    expect = change(journal)
+    assert NOTHING not in build(capsys), f"{change.__name__}: the build did not build"
+    if expect == "!!thanks":
+        assert "To the blackbird." in page(journal, "thanks")
+    elif expect == "!!tags":
+        assert (journal / "site" / "tags" / "index.html").is_file()
+    elif expect == "!!sitemap":
+        assert (journal / "site" / "sitemap.xml").read_bytes() != sitemap
+    elif expect and expect.startswith("!"):
+        assert expect[1:] not in page(journal, "archive")
+    elif expect:
+        assert expect in page(journal) + page(journal, "archive") + page(
+            journal, f"glimmers/{EDITED.removesuffix('.md')}")
+    assert NOTHING in build(capsys)
+
+
+def test_a_file_saved_just_before_a_build_is_never_vouched_for(journal, capsys,
+                                                                   monkeypatch):
+    """A save in the same tick of a coarse clock as the one before looks the same: a build
+    that saw a file younger than two seconds leaves no stamp, so the next one builds too."""
+    monkeypatch.setattr(build_stamp, "SETTLED_NS", 2_000_000_000)
+    time.sleep(2.1)  # the journal the fixture wrote is settled now
+    build(capsys)
+    assert NOTHING in build(capsys)
+    edit_entry(journal)
+    assert NOTHING not in build(capsys)
+    assert NOTHING not in build(capsys)  # the edit was too fresh to vouch for
+    time.sleep(2.1)
+    assert NOTHING not in build(capsys)
+    assert NOTHING in build(capsys)
+
+
+def test_plugins_and_hooks_not_ours_always_build(journal, capsys):
+    (journal / "hooks.py").write_text("def on_page_markdown(markdown, **kw):\n"
+                                      "    return markdown\n", encoding="utf-8")
+    config = journal / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8") + "hooks:\n  - hooks.py\n",
+                      encoding="utf-8")
+    build(capsys)
+    assert NOTHING not in build(capsys)
