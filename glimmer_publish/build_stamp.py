@@ -14,7 +14,8 @@ what its last complete build was made from and of the site it left:
 When all of it holds, the site is already what a build would make. Anything unsure builds:
 a file saved less than two seconds before the check (a later save in the same tick of a
 coarse clock would look the same), `hooks`, `INHERIT` or plugins other than ours and search
-(their pages may depend on anything).
+(their pages may depend on anything). As for entry files (entry_cache.py), statuses are
+trusted on POSIX only: on Windows every build builds.
 """
 
 from __future__ import annotations
@@ -30,10 +31,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from . import __version__
+from .entry_cache import SETTLED_NS, TRUST_STATUS
 from .installed import digest, installed_digest
 
 FORMAT = 1
-SETTLED_NS = 2_000_000_000
 OUR_PLUGINS = {"search", "material/search", "glimmer"}
 PACKAGE = Path(__file__).resolve().parent
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -73,7 +74,7 @@ def _tree(root: Path, limit: int, out: list) -> None:
 def inputs(config_file: Path, config: dict, entries_dir: Path, photos: Iterable[Path],
            site: Path) -> str | None:
     """A digest of everything a build is made from, or None when a build must run."""
-    if config.get("hooks") or "INHERIT" in config:
+    if not TRUST_STATUS or config.get("hooks") or "INHERIT" in config:
         return None
     if any(name.strip() not in OUR_PLUGINS for name in _plugin_names(config.get("plugins"))):
         return None

@@ -160,6 +160,13 @@ def test_a_file_saved_just_before_a_build_is_never_vouched_for(journal, capsys,
     assert NOTHING in build(capsys)
 
 
+def test_on_windows_every_build_builds(journal, capsys, monkeypatch):
+    """There a file's ctime is its birth time: a status cannot vouch for its bytes."""
+    monkeypatch.setattr(build_stamp, "TRUST_STATUS", False)
+    build(capsys)
+    assert NOTHING not in build(capsys)
+
+
 def test_plugins_and_hooks_not_ours_always_build(journal, capsys):
     (journal / "hooks.py").write_text("def on_page_markdown(markdown, **kw):\n"
                                       "    return markdown\n", encoding="utf-8")
