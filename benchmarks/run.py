@@ -38,10 +38,11 @@ REPO = HERE.parent
 OUT = HERE / "out"
 SIZES = {"og": (1200, 630), "square": (1080, 1080), "portrait": (1080, 1350),
          "story": (1080, 1920)}
-SCENARIOS = ("cold", "nochange", "edit", "add")
+SCENARIOS = ("cold", "nochange", "touch", "edit", "add")
 LABELS = {
     "cold": "(a) cold full build",
     "nochange": "(b) rebuild, nothing changed",
+    "touch": "(b′) rebuild, one entry saved again with the same bytes",
     "edit": "(c) rebuild after editing one entry",
     "add": "(d) rebuild after adding one entry",
     "validate": "(e) `glimmer validate`",
@@ -152,6 +153,11 @@ def bench_size(n: int, args: argparse.Namespace, ref_exe: Path | None) -> Result
                 if scenario == "cold":
                     shutil.rmtree(ours / ".cache", ignore_errors=True)
                     shutil.rmtree(ours / "site", ignore_errors=True)
+                    # a journal is written long before it is built: files saved in the last
+                    # two seconds are never vouched for by the build's stamp (build_stamp.py)
+                    time.sleep(2.1)
+                elif scenario == "touch":  # (b) finds nothing to do; this one must look
+                    os.utime(target)
                 elif scenario == "edit":
                     synth.edit(target, r)
                 elif scenario == "add":
@@ -161,7 +167,7 @@ def bench_size(n: int, args: argparse.Namespace, ref_exe: Path | None) -> Result
                 res.cards.setdefault(scenario, []).append(cards_rendered(ours, since))
                 if scenario == "cold" and not res.site:
                     res.site = site_sizes(ours / "site", [g.slug for g in generated])
-                if ref_exe:
+                if ref_exe and scenario != "touch":  # the reference reads every file anyway
                     if scenario == "cold":
                         reference.clear_caches(ref)
                     elif scenario == "edit":
@@ -472,6 +478,9 @@ def targets(res: Results) -> list[str]:
     line("cold build ≤ 1.0× the reference", cold and ref_cold and cold / ref_cold,
          _ratio(cold, ref_cold), lambda v: v <= 1.0)
     line("no-change rebuild ≤ 2 s", nochange, f"{nochange or 0:.2f} s", lambda v: v <= 2)
+    touch = _median(res.ours.get("touch"))
+    line("no-change rebuild ≤ 2 s, one entry saved again unchanged", touch,
+         f"{touch or 0:.2f} s", lambda v: v <= 2)
     line("one entry edited ≤ 3 s", edit, f"{edit or 0:.2f} s", lambda v: v <= 3)
     line("one entry added ≤ 3 s", add, f"{add or 0:.2f} s", lambda v: v <= 3)
     seen = [s for s in res.serve if s is not None]
