@@ -155,8 +155,9 @@ def test_user_pages_and_pagination_in_a_small_journal(small, tmp_path):
     site = tmp_path / "site"
     run_mkdocs_build(small.root / "mkdocs.yml", site)
     assert page(site, "about").xpath("string(//h1)") == "About me"
-    assert (site / "page" / "2" / "index.html").is_file()
-    assert not (site / "page" / "3").exists()
+    # one glimmer a page: the newest at home, the first one written on page/1/
+    assert (site / "page" / "1" / "index.html").is_file()
+    assert not (site / "page" / "2").exists()
 
 
 def test_dates_and_words_follow_the_site_language(small, tmp_path):
