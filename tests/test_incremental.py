@@ -307,7 +307,7 @@ def test_older_pages_keep_their_address_and_are_not_drawn_again_when_a_glimmer_i
         glimmer_build(root)
         oldest_first.append(title)
     after = fingerprint(root / "site")
-    # seven glimmers: home 2, then 2, 2 and 1 down to page/1/
+    # seven glimmers: home 2, then page/3/ 1, page/2/ 2 and page/1/ 2
     assert walk() == [oldest_first[:4:-1], oldest_first[4:5], oldest_first[3:1:-1],
                       oldest_first[1::-1]]
     assert before["page/1/index.html"] == after["page/1/index.html"]  # not even rewritten
