@@ -142,12 +142,17 @@ class Views:
         self.excerpts = excerpts
         self.made: dict[tuple, tuple[Entry, EntryView]] = {}
 
-    def __call__(self, entries: Sequence[Entry], root: str) -> list[EntryView]:
+    def __call__(self, entries: Sequence[Entry], root: str) -> Listed:
+        return Listed(self, tuple(entries), root)
+
+    def _thumb(self, e: Entry) -> tuple | None:
+        card = self.cards.get(e.slug, {}).get("og")
+        return (card.preview, card.preview_width, card.preview_height) if card else None
+
+    def make(self, entries: Sequence[Entry], root: str) -> list[EntryView]:
         out = []
         for e in entries:
-            card = self.cards.get(e.slug, {}).get("og")
-            thumb = (card.preview, card.preview_width, card.preview_height) if card else None
-            key = (id(e), root, thumb, self.settings.language, self.excerpts)
+            key = (id(e), root, self._thumb(e), self.settings.language, self.excerpts)
             found = self.made.get(key) or self.kept.get(key)
             if found is None or found[0] is not e:
                 view = entry_view(e, root, self.cards, self.settings)
@@ -155,6 +160,47 @@ class Views:
             self.made[key] = found
             out.append(found[1])
         return out
+
+    def key(self, entries: Sequence[Entry], root: str) -> str:
+        """What the views of `entries` are made from, without making them: each entry's
+        short repr (its bytes, place, draft and photo), its thumbnail, the root, the
+        language and whether excerpts are shown. Settings and code are in the site key."""
+        if not all(e.digest for e in entries):
+            return repr(self.make(entries, root))
+        return (f"Listed({root!r}, {self.settings.language!r}, {self.excerpts}, ["
+                + ", ".join(f"{e!r}:{self._thumb(e)!r}" for e in entries) + "])")
+
+
+class Listed(Sequence[EntryView]):
+    """A listing's entries as its template sees them, made only when the page is drawn: a
+    page whose stored copy still holds needs only their key (`repr`), and most listings of
+    a rebuild are such pages."""
+
+    __slots__ = ("_entries", "_made", "_root", "_views")
+
+    def __init__(self, views: Views, entries: tuple[Entry, ...], root: str):
+        self._views, self._entries, self._root = views, entries, root
+        self._made: list[EntryView] | None = None
+
+    def _all(self) -> list[EntryView]:
+        if self._made is None:
+            self._made = self._views.make(self._entries, self._root)
+        return self._made
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def __bool__(self) -> bool:
+        return bool(self._entries)
+
+    def __getitem__(self, index):  # type: ignore[override]
+        return self._all()[index]
+
+    def __iter__(self):
+        return iter(self._all())
+
+    def __repr__(self) -> str:
+        return self._views.key(self._entries, self._root)
 
 
 def _source(src: str, front: Mapping[str, object], kind: str, template: str,
@@ -236,15 +282,19 @@ def archive_page(entries: Sequence[Entry], settings: Settings, plain: Views,
     The archive and random pages list titles only, and their views carry no excerpt
     (`plain`): so editing a glimmer's words does not draw these two long pages again."""
     years: list[dict[str, Any]] = []
+    in_month: list[list[Entry]] = []
     for e in entries:
         d = e.date.date()
         if not years or years[-1]["year"] != d.year:
             years.append({"year": d.year, "id": f"y{d.year}", "months": []})
         months = years[-1]["months"]
         if not months or months[-1]["month"] != d.month:
+            in_month.append([])
             months.append({"month": d.month, "id": f"y{d.year}-{d.month:02d}",
-                           "name": month_name(d, settings.language), "entries": []})
-        months[-1]["entries"] += plain([e], "../")
+                           "name": month_name(d, settings.language)})
+        in_month[-1].append(e)
+    for month, its in zip((m for y in years for m in y["months"]), in_month, strict=True):
+        month["entries"] = plain(its, "../")
     return _source("archive/index.md", {"title": labels["archive"], **LISTING}, "archive",
                    "glimmer/archive.html", years=years)
 
