@@ -31,7 +31,7 @@ from ..entries import Entry
 from ..problems import Problem
 from ..settings import Settings
 from .content import card_alt, card_text, palette_for
-from .design import FORMATS, PHOTO_COLOURS, colours_for, draw_card, layout_card
+from .design import FORMATS, PHOTO_COLOURS, colours_for, draw_card, layout_card, reduced
 from .drawable import undrawable
 from .fonts import fonts_digest
 from .layout import engine_versions
@@ -122,7 +122,7 @@ def encode_preview(img: Image.Image) -> bytes:
     k = max(1, max(img.size) // PREVIEW_BOX)
     small = img if img.mode == "RGB" else img.convert("RGB")  # no copy: reduce makes one
     if k > 1:
-        small = small.reduce(k)
+        small = reduced(small, k)  # only what was drawn over the glow is reduced
     out = io.BytesIO()
     small.save(out, "JPEG", quality=80, optimize=True)
     return out.getvalue()
