@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
 import struct
 import unicodedata
 from dataclasses import dataclass
@@ -111,11 +112,16 @@ def han_region_order(lang: str | None, text: str = "") -> tuple[str, ...]:
         if tag[0] == "yue" and "hans" not in tag:
             traditional = True
         return _HAN_ORDER["zh-Hant" if traditional else "zh-Hans"]
-    if any(0x3040 <= ord(c) <= 0x30FF for c in text):
+    if _KANA.search(text):
         return _HAN_ORDER["ja"]
-    if any(0xAC00 <= ord(c) <= 0xD7A3 or 0x1100 <= ord(c) <= 0x11FF for c in text):
+    if _HANGUL.search(text):
         return _HAN_ORDER["ko"]
     return _HAN_ORDER["ja"]
+
+
+# Searched in C: every block of every card asks, and the texts are whole excerpts.
+_KANA = re.compile("[\u3040-\u30FF]")
+_HANGUL = re.compile("[\uAC00-\uD7A3\u1100-\u11FF]")
 
 
 def chain(kind: str, lang: str | None = None, text: str = "") -> tuple[Face, ...]:

@@ -242,6 +242,19 @@ class Paragraph:
             sums.append(sums[-1] + self.line(a, b, REF, strip=False).width)
         return sums
 
+    @cached_property
+    def token_widths(self) -> list[tuple[float, float]]:
+        """Each token's width at REF with its trailing space, and its footprint without it
+        (the same for every format a card is drawn in: measured once)."""
+        return [(self.line(a, b, REF, strip=False).width, self.line(a, b, REF).extent)
+                for a, b in self.tokens]
+
+    @cached_property
+    def ref_line_height(self) -> float:
+        """The tallest word's ascent plus descent at REF."""
+        return max((p.ascent + p.descent for a, b in self.tokens
+                    for p in self.line(a, b, REF, strip=False).pieces), default=REF)
+
     def line(self, start: int, end: int, size: int,
              suffix: tuple[Cluster, ...] = (), suffix_level: int | None = None,
              strip: bool = True) -> Line:
@@ -547,8 +560,7 @@ def _wrap(para: Paragraph, size: int, width: float, break_words: bool, limit: in
 
 def _token_widths(para: Paragraph) -> list[tuple[float, float]]:
     """Each word's width at REF with its trailing space, and its footprint without it."""
-    return [(para.line(a, b, REF, strip=False).width, para.line(a, b, REF).extent)
-            for a, b in para.tokens]
+    return para.token_widths
 
 
 def _estimate_wrap(para: Paragraph, widths: list[tuple[float, float]], width: float,
@@ -656,8 +668,7 @@ def fit(text: str, chain: tuple[Face, ...], width: float, height: float, *,
     if not para.tokens:
         return Block((), max_size, round(max_size * leading))
     widths = _token_widths(para)
-    line_height = max((p.ascent + p.descent for a, b in para.tokens
-                       for p in para.line(a, b, REF, strip=False).pieces), default=REF)
+    line_height = para.ref_line_height
 
     def attempt(size: int, break_words: bool) -> Block | None:
         lines = _wrap(para, size, width, break_words, max_lines)
