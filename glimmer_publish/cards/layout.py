@@ -119,17 +119,19 @@ def _metrics(face: Face, size: int) -> tuple[int, int]:
 class Line:
     pieces: tuple[Piece, ...]  # in visual order, left to right
     text: str = ""  # the line's characters in logical (reading) order
+    # The measures below are asked for many times while wrapping and fitting: each is
+    # worked out once (a line never changes, nor do its pieces' advances and ink boxes).
 
-    @property
+    @cached_property
     def width(self) -> float:
         return sum(p.width for p in self.pieces)
 
-    @property
+    @cached_property
     def left(self) -> float:
         """How far ink reaches left of the pen start (a negative side bearing), as >= 0."""
         return max(0.0, -self.pieces[0].ink[0]) if self.pieces else 0.0
 
-    @property
+    @cached_property
     def extent(self) -> float:
         """The line's horizontal footprint: advance widths, widened where ink overhangs them."""
         if not self.pieces:
@@ -138,19 +140,19 @@ class Line:
         right = max(self.width, self.width - last.width + last.ink[2])
         return self.left + right
 
-    @property
+    @cached_property
     def ascent(self) -> float:
         return max((max(p.ascent, -p.ink[1]) for p in self.pieces), default=0.0)
 
-    @property
+    @cached_property
     def descent(self) -> float:
         return max((max(p.descent, p.ink[3]) for p in self.pieces), default=0.0)
 
-    @property
+    @cached_property
     def ink_above(self) -> float:
         return max((-p.ink[1] for p in self.pieces if p.text.strip()), default=0.0)
 
-    @property
+    @cached_property
     def ink_below(self) -> float:
         return max((p.ink[3] for p in self.pieces if p.text.strip()), default=0.0)
 
