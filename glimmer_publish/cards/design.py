@@ -223,7 +223,7 @@ def _sparkle(img: Image.Image, x: float, y: float, radius: float, colour: str,
              marks: list | None = None) -> None:
     mask = _sparkle_mask(radius)
     at = (round(x - mask.width / 2), round(y - mask.height / 2))
-    img.paste(colour, at, mask)
+    img.paste(Image.new(img.mode, mask.size, colour), at, mask)
     if marks is not None:
         marks.append((*at, at[0] + mask.width, at[1] + mask.height))
 
@@ -249,9 +249,15 @@ def _draw_piece(img: Image.Image, draw: ImageDraw.ImageDraw, piece: Piece, x: fl
     # sits at the same place on every card of a format, so it is rasterised once.
     fx, fy = math.modf(x)[0], math.modf(y)[0]
     mask, (ox, oy) = _text_mask(piece.text, piece.face, piece.size, piece.direction, fx, fy)
-    ink, _ = draw._getink(colour)
     at = (int(x) + ox, int(y) + oy)
-    draw.draw.draw_bitmap(at, mask, ink)
+    if img.mode == "RGB":
+        # A solid patch pasted through the glyph mask: the same pixels as drawing the mask in
+        # the colour (draw_bitmap), in a third of the time (Pillow's masked fill is slow).
+        img.im.paste(Image.new("RGB", mask.size, colour).im,
+                     (*at, at[0] + mask.size[0], at[1] + mask.size[1]), mask)
+    else:  # RGBA: a masked fill treats the alpha channel apart
+        ink, _ = draw._getink(colour)
+        draw.draw.draw_bitmap(at, mask, ink)
     if marks is not None:
         marks.append((*at, at[0] + mask.size[0], at[1] + mask.size[1]))
 
