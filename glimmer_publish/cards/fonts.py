@@ -316,23 +316,32 @@ def resolve(text: str, chain: tuple[Face, ...]) -> tuple[list[Cluster], list[str
     missing: list[str] = []
     previous: Face | None = None
     for c in clusters(unicodedata.normalize("NFC", text)):
-        while c and invisible(c[0]):
-            c = c[1:]  # a mark after a bidi control still needs drawing (or reporting)
-        if not c:
-            continue
-        if c.isspace():
-            c = " "
-        face = pick_face(c, chain, previous)
-        if face is None:
-            cluster, lost = _partial(c, chain, previous)
-            missing.extend(lost)
-            if cluster is None:
-                continue
-        else:
-            cluster = Cluster(c, face)
-        out.append(cluster)
-        previous = cluster.face
+        cluster, lost = _resolve_cluster(c, chain, previous)
+        missing.extend(lost)
+        if cluster is not None:
+            out.append(cluster)
+            previous = cluster.face
     return out, missing
+
+
+@lru_cache(maxsize=65536)
+def _resolve_cluster(c: str, chain: tuple[Face, ...], previous: Face | None
+                     ) -> tuple[Cluster | None, tuple[str, ...]]:
+    """One grapheme cluster's drawable part with its face (None if nothing is drawn), and
+    the characters left out: remembered, since a journal's texts repeat the same few hundred
+    clusters (a character loop per cluster was most of the cost of a card's text analysis).
+    """
+    while c and invisible(c[0]):
+        c = c[1:]  # a mark after a bidi control still needs drawing (or reporting)
+    if not c:
+        return None, ()
+    if c.isspace():
+        c = " "
+    face = pick_face(c, chain, previous)
+    if face is None:
+        cluster, lost = _partial(c, chain, previous)
+        return cluster, tuple(lost)
+    return Cluster(c, face), ()
 
 
 def assign(text: str, chain: tuple[Face, ...]) -> list[Cluster]:
