@@ -229,9 +229,10 @@ def _sparkle(img: Image.Image, x: float, y: float, radius: float, colour: str,
 
 
 def _draw_piece(img: Image.Image, draw: ImageDraw.ImageDraw, piece: Piece, x: float, y: float,
-                colour: str, marks: list | None = None) -> None:
+                colour: str, marks: list | None = None, remember: bool = False) -> None:
     """Draw one run; `marks` (if given) gets the box of every pixel it may have changed, or
-    None when that box is not known."""
+    None when that box is not known. `remember`: a run drawn on every card (the site's
+    name), rasterised once."""
     if piece.face.emoji:
         tile, dx, dy = _emoji_tile(piece.text, piece.size)
         at = (round(x + dx), round(y + dy))
@@ -245,10 +246,12 @@ def _draw_piece(img: Image.Image, draw: ImageDraw.ImageDraw, piece: Piece, x: fl
         if marks is not None:
             marks.append(None)
         return
-    # What ImageDraw.text does for one line, with the glyph mask remembered: the site's name
-    # sits at the same place on every card of a format, so it is rasterised once.
+    # What ImageDraw.text does for one line. The site's name sits at the same place on every
+    # card of a format, so its mask is remembered (in a cache of its own: a card's other runs
+    # are drawn once and would push it out).
     fx, fy = math.modf(x)[0], math.modf(y)[0]
-    mask, (ox, oy) = _text_mask(piece.text, piece.face, piece.size, piece.direction, fx, fy)
+    mask, (ox, oy) = (_label_mask if remember else _text_mask)(
+        piece.text, piece.face, piece.size, piece.direction, fx, fy)
     at = (int(x) + ox, int(y) + oy)
     if img.mode == "RGB":
         # A solid patch pasted through the glyph mask: the same pixels as drawing the mask in
@@ -262,10 +265,12 @@ def _draw_piece(img: Image.Image, draw: ImageDraw.ImageDraw, piece: Piece, x: fl
         marks.append((*at, at[0] + mask.size[0], at[1] + mask.size[1]))
 
 
-@lru_cache(maxsize=16)
 def _text_mask(text: str, face: Face, size: int, direction: str, fx: float, fy: float):
     return load(face, size).getmask2(text, "L", direction, None, None, 0, "ls", 0, (fx, fy),
                                      stroke_filled=True)
+
+
+_label_mask = lru_cache(maxsize=16)(_text_mask)  # a few runs per format: read-only after
 
 
 @lru_cache(maxsize=256)
@@ -343,7 +348,8 @@ def draw_card(layout: CardLayout, colours: Colours, photo: Image.Image | None = 
             "footer": colours.muted}
     for placed in layout.blocks:
         for piece, x, y in placed.pieces():
-            _draw_piece(img, draw, piece, x, y, tint[placed.kind], marks)
+            _draw_piece(img, draw, piece, x, y, tint[placed.kind], marks,
+                        remember=placed.kind == "label")
     if marks is not None and None not in marks:
         # On the image object itself: a copy or any other picture never carries it.
         img._glimmer_drawn_over = (fmt, colours, marks)  # type: ignore[attr-defined]
