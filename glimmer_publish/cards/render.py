@@ -150,9 +150,10 @@ def encode_card(img: Image.Image, photo: bool, compact: bool = False) -> tuple[b
     (0.997, worst tile 0.974) and tesseract reads every word it reads from the lossless
     card. Card text is near-neutral on a tinted ground, so its edges live in brightness;
     what halved colour resolution softens is the edge of an emoji or a sparkle (largest
-    Cb/Cr error 65 of 255, against 25), seen at 4x zoom only. `compact` spends a few ms more
-    on optimized Huffman tables (10 % smaller): for the og card, which every glimmer keeps
-    on the site for good. Photos step down in quality until they fit.
+    Cb/Cr error 65 of 255, against 25), seen at 4x zoom only. `compact` spends as long again
+    on optimized Huffman tables (same pixels, 10 % smaller): for the half-size og card,
+    which older glimmers keep on the site for good (the full-size formats stay for a year,
+    `site_formats`). Photos step down in quality until they fit.
     """
     for quality in (90, 85, 80, 72, 64, 55, 45):
         out = io.BytesIO()
@@ -200,7 +201,7 @@ def render_entry(entry: Entry, settings: Settings, formats: Sequence[str]
                  ) -> tuple[dict[str, tuple[bytes, str, bytes]], Problem | None]:
     """Every requested format of one entry, encoded, each with its preview."""
     images, photo, problem = draw_entry(entry, settings, formats)
-    return {name: (*encode_card(img, photo, compact=_base(name) == "og"),
+    return {name: (*encode_card(img, photo, compact=name == OG_SMALL),
                    b"" if name == OG_SMALL else encode_preview(img))  # its own thumbnail
             for name, img in images.items()}, problem
 
