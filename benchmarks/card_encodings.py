@@ -59,6 +59,8 @@ ENCODINGS: dict[str, Callable[[Image.Image], bytes]] = {
     "JPEG q90 4:4:4 optimized": _save("JPEG", quality=90, subsampling=0, optimize=True),
     "JPEG q85 4:4:4": _save("JPEG", quality=85, subsampling=0),
     "JPEG q85 4:4:4 optimized": _save("JPEG", quality=85, subsampling=0, optimize=True),
+    "JPEG q90 4:2:2": _save("JPEG", quality=90, subsampling=1),
+    "JPEG q90 4:2:0": _save("JPEG", quality=90, subsampling=2),
     "JPEG q90 4:2:0 optimized": _save("JPEG", quality=90, subsampling=2, optimize=True),
     "JPEG q85 4:2:0 optimized": _save("JPEG", quality=85, subsampling=2, optimize=True),
     "WebP q90 method 2": _save("WEBP", quality=90, method=2),
@@ -80,6 +82,12 @@ def _luma(img: Image.Image) -> np.ndarray:
     return np.asarray(img.convert("L"), dtype=np.float64)
 
 
+def _chroma(img: Image.Image) -> np.ndarray:
+    """Cb and Cr side by side (what chroma subsampling blurs and SSIM on luma cannot see)."""
+    _, cb, cr = img.convert("YCbCr").split()
+    return np.hstack([np.asarray(cb, dtype=np.float64), np.asarray(cr, dtype=np.float64)])
+
+
 def _gauss(a: np.ndarray, sigma: float = 1.5, radius: int = 5) -> np.ndarray:
     x = np.arange(-radius, radius + 1)
     w = np.exp(-(x ** 2) / (2 * sigma ** 2))
@@ -89,9 +97,9 @@ def _gauss(a: np.ndarray, sigma: float = 1.5, radius: int = 5) -> np.ndarray:
     return sum(w[k] * rows[:, k:k + a.shape[1]] for k in range(len(w)))
 
 
-def ssim(a: Image.Image, b: Image.Image) -> tuple[float, float]:
+def ssim(a: Image.Image, b: Image.Image, plane=_luma) -> tuple[float, float]:
     """Mean SSIM and the lowest mean over 64x64 tiles (where a smudged letter would show)."""
-    x, y = _luma(a), _luma(b)
+    x, y = plane(a), plane(b)
     c1, c2 = (0.01 * 255) ** 2, (0.03 * 255) ** 2
     mx, my = _gauss(x), _gauss(y)
     sxx = _gauss(x * x) - mx * mx
@@ -229,6 +237,9 @@ def main(argv: list[str] | None = None) -> int:
                 cpu, data = _cpu(lambda encode=encode, img=img: encode(img), args.repeat)
                 back = Image.open(io.BytesIO(data)).convert("RGB")
                 mean, worst = ssim(img, back)
+                _, chroma_worst = ssim(img, back, _chroma)
+                # the largest difference of Cb or Cr at any pixel (0-255): colour fringes
+                chroma_max = float(np.abs(_chroma(img) - _chroma(back)).max())
                 same = None
                 if truth is not None and name != LOSSLESS:
                     lost = truth - words_read(card_words, ocr(back, langs))
@@ -239,11 +250,14 @@ def main(argv: list[str] | None = None) -> int:
                         mismatches.append(f"{entry.slug} {fmt} {name}: lost "
                                           f"{' '.join(sorted(lost.elements()))}")
                 row = rows.setdefault((fmt, name), {"bytes": [], "cpu": [], "ssim": [],
-                                                    "worst": [], "ocr": []})
+                                                    "worst": [], "chroma": [], "fringe": [],
+                                                    "ocr": []})
                 row["bytes"].append(len(data))
                 row["cpu"].append(cpu)
                 row["ssim"].append(mean)
                 row["worst"].append(worst)
+                row["chroma"].append(chroma_worst)
+                row["fringe"].append(chroma_max)
                 if same is not None:
                     row["ocr"].append(same)
             for name, make in PREVIEWS.items():
@@ -254,14 +268,15 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{len(entries)} entries x {len(formats)} formats; medians per card; "
           f"encode CPU is the median of {args.repeat} encodes\n")
     print("| format | encoding | bytes | encode CPU | SSIM mean | SSIM worst tile | "
-          "OCR: no word lost |")
-    print("| --- | --- | --- | --- | --- | --- | --- |")
+          "colour (Cb, Cr) SSIM worst tile | largest colour error | OCR: no word lost |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     for (fmt, name), row in rows.items():
         ocr_cell = (f"{sum(row['ocr'])}/{len(row['ocr'])}" if row["ocr"] else
                     ("reference" if name == LOSSLESS and not args.no_ocr else "—"))
         print(f"| {fmt} | {name} | {statistics.median(row['bytes']) / 1000:.0f} kB | "
               f"{statistics.median(row['cpu']) * 1000:.1f} ms | "
-              f"{statistics.median(row['ssim']):.4f} | {min(row['worst']):.4f} | {ocr_cell} |")
+              f"{statistics.median(row['ssim']):.4f} | {min(row['worst']):.4f} | "
+              f"{min(row['chroma']):.4f} | {max(row['fringe']):.0f} | {ocr_cell} |")
     print("\n| format | preview | CPU | bytes |\n| --- | --- | --- | --- |")
     for (fmt, name), vals in previews.items():
         print(f"| {fmt} | {name} | {statistics.median(v[0] for v in vals) * 1000:.1f} ms | "

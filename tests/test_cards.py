@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import io
+import os
+import re
 import struct
+import subprocess
+import tempfile
 import zlib
 from pathlib import Path
 
@@ -21,7 +25,7 @@ from glimmer_publish.cards.design import (
     layout_card,
 )
 from glimmer_publish.cards.photo import cover, open_photo
-from glimmer_publish.cards.render import MAX_BYTES
+from glimmer_publish.cards.render import MAX_BYTES, draw_entry
 from glimmer_publish.entries import load_journal
 from glimmer_publish.palettes import PALETTES, contrast, luminance
 
@@ -94,14 +98,31 @@ def test_every_card_has_its_exact_size_and_fits_the_byte_budget(rendered):
             assert card.alt == card_alt(entry, j.settings)
 
 
-def test_cards_are_jpeg_without_chroma_subsampling_so_text_stays_crisp(rendered):
-    _, entries, result, out = rendered
-    for entry in entries:
-        for card in result.cards[entry.slug].values():
-            assert card.mime == "image/jpeg" and card.path.endswith(".jpg")
-            with Image.open(out / card.path) as im:
-                assert im.format == "JPEG"
-                assert JpegImagePlugin.get_sampling(im) == 0, (card.path, "4:4:4")
+def _words(img: Image.Image, langs: str) -> set[str]:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "card.png"
+        img.save(path)
+        read = subprocess.run(["tesseract", str(path), "stdout", "-l", langs],
+                              capture_output=True, text=True, check=True, timeout=120,
+                              env={**os.environ, "OMP_THREAD_LIMIT": "1"}).stdout
+    return set(re.findall(r"\w{2,}", read.casefold()))
+
+
+@pytest.mark.parametrize("slug, fmt, langs", [("birds", "og", "eng"), ("birds", "story", "eng"),
+                                               ("jasmine", "square", "ara+eng")])
+def test_published_cards_read_back_as_well_as_the_lossless_drawing(rendered, slug, fmt, langs):
+    """Cards are JPEG with halved colour resolution (4:2:0): the text is all in the full-
+    resolution brightness, so OCR finds every word there that it finds in the pixels drawn."""
+    j, entries, result, out = rendered
+    entry = next(e for e in entries if slug in e.slug)
+    card = result.cards[entry.slug][fmt]
+    with Image.open(out / card.path) as im:
+        assert im.format == "JPEG" and JpegImagePlugin.get_sampling(im) == 2
+        published = im.convert("RGB")
+    drawn = draw_entry(entry, j.settings, (fmt,))[0][fmt]
+    lossless = _words(drawn, langs)
+    assert len(lossless) >= 5, lossless  # the title, excerpt and footer are really read
+    assert lossless <= _words(published, langs)
 
 
 def test_same_inputs_give_byte_identical_files_without_metadata(rendered, tmp_path):

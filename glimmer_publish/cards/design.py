@@ -219,34 +219,58 @@ def _sparkle_mask(radius: float, scale: int = 4) -> Image.Image:
     return big.resize((size, size), Image.Resampling.LANCZOS)
 
 
-def _sparkle(img: Image.Image, x: float, y: float, radius: float, colour: str) -> None:
+def _sparkle(img: Image.Image, x: float, y: float, radius: float, colour: str,
+             marks: list | None = None) -> None:
     mask = _sparkle_mask(radius)
-    img.paste(Image.new("RGB", mask.size, colour),
-              (round(x - mask.width / 2), round(y - mask.height / 2)), mask)
+    at = (round(x - mask.width / 2), round(y - mask.height / 2))
+    img.paste(Image.new(img.mode, mask.size, colour), at, mask)
+    if marks is not None:
+        marks.append((*at, at[0] + mask.width, at[1] + mask.height))
 
 
 def _draw_piece(img: Image.Image, draw: ImageDraw.ImageDraw, piece: Piece, x: float, y: float,
-                colour: str) -> None:
+                colour: str, marks: list | None = None, remember: bool = False) -> None:
+    """Draw one run; `marks` (if given) gets the box of every pixel it may have changed, or
+    None when that box is not known. `remember`: a run drawn on every card (the site's
+    name), rasterised once."""
     if piece.face.emoji:
         tile, dx, dy = _emoji_tile(piece.text, piece.size)
-        img.paste(tile, (round(x + dx), round(y + dy)), tile)
+        at = (round(x + dx), round(y + dy))
+        img.paste(tile, at, tile)
+        if marks is not None:
+            marks.append((*at, at[0] + tile.width, at[1] + tile.height))
         return
     if "\n" in piece.text or img.mode not in ("RGB", "RGBA"):
         draw.text((x, y), piece.text, font=load(piece.face, piece.size), fill=colour,
                   anchor="ls", direction=piece.direction)
+        if marks is not None:
+            marks.append(None)
         return
-    # What ImageDraw.text does for one line, with the glyph mask remembered: the site's name
-    # sits at the same place on every card of a format, so it is rasterised once.
+    # What ImageDraw.text does for one line. The site's name sits at the same place on every
+    # card of a format, so its mask is remembered (in a cache of its own: a card's other runs
+    # are drawn once and would push it out).
     fx, fy = math.modf(x)[0], math.modf(y)[0]
-    mask, (ox, oy) = _text_mask(piece.text, piece.face, piece.size, piece.direction, fx, fy)
-    ink, _ = draw._getink(colour)
-    draw.draw.draw_bitmap((int(x) + ox, int(y) + oy), mask, ink)
+    mask, (ox, oy) = (_label_mask if remember else _text_mask)(
+        piece.text, piece.face, piece.size, piece.direction, fx, fy)
+    at = (int(x) + ox, int(y) + oy)
+    if img.mode == "RGB":
+        # A solid patch pasted through the glyph mask: the same pixels as drawing the mask in
+        # the colour (draw_bitmap), in a third of the time (Pillow's masked fill is slow).
+        img.im.paste(Image.new("RGB", mask.size, colour).im,
+                     (*at, at[0] + mask.size[0], at[1] + mask.size[1]), mask)
+    else:  # RGBA: a masked fill treats the alpha channel apart
+        ink, _ = draw._getink(colour)
+        draw.draw.draw_bitmap(at, mask, ink)
+    if marks is not None:
+        marks.append((*at, at[0] + mask.size[0], at[1] + mask.size[1]))
 
 
-@lru_cache(maxsize=16)
 def _text_mask(text: str, face: Face, size: int, direction: str, fx: float, fy: float):
     return load(face, size).getmask2(text, "L", direction, None, None, 0, "ls", 0, (fx, fy),
                                      stroke_filled=True)
+
+
+_label_mask = lru_cache(maxsize=16)(_text_mask)  # a few runs per format: read-only after
 
 
 @lru_cache(maxsize=256)
@@ -298,28 +322,64 @@ def draw_card(layout: CardLayout, colours: Colours, photo: Image.Image | None = 
     """Pixels for a layout; with a photo, a scrim sized from the photo keeps text legible."""
     fmt = layout.format
     img = background(layout, colours, photo)
+    # Over a palette's glow, where we draw is noted (for `reduced`, which makes the preview).
+    marks: list | None = [] if photo is None else None
     draw = ImageDraw.Draw(img)
     # The glimmer motif: a sparkle beside the site name, a few in the glowing corner.
     mx, my, mr = layout.motif
-    _sparkle(img, mx, my, mr * 1.15, colours.accent)
+    accent = colours.accent
+    _sparkle(img, mx, my, mr * 1.15, accent, marks)
     corner_x = fmt.width - fmt.pad_x * 0.55
     corner_y = max(fmt.pad_x * 0.7, fmt.pad_y * 0.55)
     big = fmt.pad_x * 0.24
     turn = (seed % 7) / 7
-    _sparkle(img, corner_x, corner_y, big, colours.accent)
-    _sparkle(img, corner_x - big * (1.7 + turn), corner_y + big * 1.9, big * 0.45, colours.accent)
-    _sparkle(img, corner_x + big * 0.2, corner_y + big * (3.0 + turn), big * 0.3, colours.accent)
+    _sparkle(img, corner_x, corner_y, big, accent, marks)
+    _sparkle(img, corner_x - big * (1.7 + turn), corner_y + big * 1.9, big * 0.45, accent, marks)
+    _sparkle(img, corner_x + big * 0.2, corner_y + big * (3.0 + turn), big * 0.3, accent, marks)
     if layout.rule:
         cx, cy, half = layout.rule
-        _sparkle(img, cx, cy, 9, colours.accent)
-        draw.line([(cx - half, cy), (cx - 20, cy)], fill=colours.accent, width=2)
-        draw.line([(cx + 20, cy), (cx + half, cy)], fill=colours.accent, width=2)
+        _sparkle(img, cx, cy, 9, accent, marks)
+        draw.line([(cx - half, cy), (cx - 20, cy)], fill=accent, width=2)
+        draw.line([(cx + 20, cy), (cx + half, cy)], fill=accent, width=2)
+        if marks is not None:  # a 2-px line: a pixel's margin all round
+            marks.append((math.floor(cx - half) - 2, math.floor(cy) - 2,
+                          math.ceil(cx + half) + 3, math.ceil(cy) + 3))
     tint = {"label": colours.muted, "title": colours.text, "excerpt": colours.text,
             "footer": colours.muted}
     for placed in layout.blocks:
         for piece, x, y in placed.pieces():
-            _draw_piece(img, draw, piece, x, y, tint[placed.kind])
+            _draw_piece(img, draw, piece, x, y, tint[placed.kind], marks,
+                        remember=placed.kind == "label")
+    if marks is not None and None not in marks:
+        # On the image object itself: a copy or any other picture never carries it.
+        img._glimmer_drawn_over = (fmt, colours, marks)  # type: ignore[attr-defined]
     return img
+
+
+@lru_cache(maxsize=64)
+def _reduced_glow(fmt: Format, colours: Colours, k: int) -> Image.Image:
+    return _glow_cached(fmt, colours).reduce(k)
+
+
+def reduced(img: Image.Image, k: int) -> Image.Image:
+    """`img.reduce(k)`, pixel for pixel (a fresh image).
+
+    A card `draw_card` drew over a palette's glow is mostly that glow, whose reduction is
+    made once per palette and format: only the areas drawn on are reduced (each widened to
+    whole k x k cells, so every reduced pixel averages exactly the pixels it would in the
+    whole image) and pasted over it. Cards must not be drawn on after `draw_card`.
+    """
+    drawn = getattr(img, "_glimmer_drawn_over", None)
+    if k <= 1 or drawn is None or img.width % k or img.height % k:
+        return img.reduce(k) if k > 1 else img.copy()
+    fmt, colours, marks = drawn
+    small = _reduced_glow(fmt, colours, k).copy()
+    for x0, y0, x1, y1 in marks:
+        x0, y0 = max(0, x0 // k * k), max(0, y0 // k * k)
+        x1, y1 = min(img.width, -(-x1 // k) * k), min(img.height, -(-y1 // k) * k)
+        if x0 < x1 and y0 < y1:
+            small.paste(img.crop((x0, y0, x1, y1)).reduce(k), (x0 // k, y0 // k))
+    return small
 
 
 def draw_placed(img: Image.Image, placed: Placed, colour: str) -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
 import struct
 import unicodedata
 from dataclasses import dataclass
@@ -111,11 +112,16 @@ def han_region_order(lang: str | None, text: str = "") -> tuple[str, ...]:
         if tag[0] == "yue" and "hans" not in tag:
             traditional = True
         return _HAN_ORDER["zh-Hant" if traditional else "zh-Hans"]
-    if any(0x3040 <= ord(c) <= 0x30FF for c in text):
+    if _KANA.search(text):
         return _HAN_ORDER["ja"]
-    if any(0xAC00 <= ord(c) <= 0xD7A3 or 0x1100 <= ord(c) <= 0x11FF for c in text):
+    if _HANGUL.search(text):
         return _HAN_ORDER["ko"]
     return _HAN_ORDER["ja"]
+
+
+# Searched in C: every block of every card asks, and the texts are whole excerpts.
+_KANA = re.compile("[\u3040-\u30FF]")
+_HANGUL = re.compile("[\uAC00-\uD7A3\u1100-\u11FF]")
 
 
 def chain(kind: str, lang: str | None = None, text: str = "") -> tuple[Face, ...]:
@@ -310,23 +316,32 @@ def resolve(text: str, chain: tuple[Face, ...]) -> tuple[list[Cluster], list[str
     missing: list[str] = []
     previous: Face | None = None
     for c in clusters(unicodedata.normalize("NFC", text)):
-        while c and invisible(c[0]):
-            c = c[1:]  # a mark after a bidi control still needs drawing (or reporting)
-        if not c:
-            continue
-        if c.isspace():
-            c = " "
-        face = pick_face(c, chain, previous)
-        if face is None:
-            cluster, lost = _partial(c, chain, previous)
-            missing.extend(lost)
-            if cluster is None:
-                continue
-        else:
-            cluster = Cluster(c, face)
-        out.append(cluster)
-        previous = cluster.face
+        cluster, lost = _resolve_cluster(c, chain, previous)
+        missing.extend(lost)
+        if cluster is not None:
+            out.append(cluster)
+            previous = cluster.face
     return out, missing
+
+
+@lru_cache(maxsize=65536)
+def _resolve_cluster(c: str, chain: tuple[Face, ...], previous: Face | None
+                     ) -> tuple[Cluster | None, tuple[str, ...]]:
+    """One grapheme cluster's drawable part with its face (None if nothing is drawn), and
+    the characters left out: remembered, since a journal's texts repeat the same few hundred
+    clusters (a character loop per cluster was most of the cost of a card's text analysis).
+    """
+    while c and invisible(c[0]):
+        c = c[1:]  # a mark after a bidi control still needs drawing (or reporting)
+    if not c:
+        return None, ()
+    if c.isspace():
+        c = " "
+    face = pick_face(c, chain, previous)
+    if face is None:
+        cluster, lost = _partial(c, chain, previous)
+        return cluster, tuple(lost)
+    return Cluster(c, face), ()
 
 
 def assign(text: str, chain: tuple[Face, ...]) -> list[Cluster]:

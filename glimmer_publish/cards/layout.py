@@ -119,17 +119,19 @@ def _metrics(face: Face, size: int) -> tuple[int, int]:
 class Line:
     pieces: tuple[Piece, ...]  # in visual order, left to right
     text: str = ""  # the line's characters in logical (reading) order
+    # The measures below are asked for many times while wrapping and fitting: each is
+    # worked out once (a line never changes, nor do its pieces' advances and ink boxes).
 
-    @property
+    @cached_property
     def width(self) -> float:
         return sum(p.width for p in self.pieces)
 
-    @property
+    @cached_property
     def left(self) -> float:
         """How far ink reaches left of the pen start (a negative side bearing), as >= 0."""
         return max(0.0, -self.pieces[0].ink[0]) if self.pieces else 0.0
 
-    @property
+    @cached_property
     def extent(self) -> float:
         """The line's horizontal footprint: advance widths, widened where ink overhangs them."""
         if not self.pieces:
@@ -138,19 +140,19 @@ class Line:
         right = max(self.width, self.width - last.width + last.ink[2])
         return self.left + right
 
-    @property
+    @cached_property
     def ascent(self) -> float:
         return max((max(p.ascent, -p.ink[1]) for p in self.pieces), default=0.0)
 
-    @property
+    @cached_property
     def descent(self) -> float:
         return max((max(p.descent, p.ink[3]) for p in self.pieces), default=0.0)
 
-    @property
+    @cached_property
     def ink_above(self) -> float:
         return max((-p.ink[1] for p in self.pieces if p.text.strip()), default=0.0)
 
-    @property
+    @cached_property
     def ink_below(self) -> float:
         return max((p.ink[3] for p in self.pieces if p.text.strip()), default=0.0)
 
@@ -241,6 +243,19 @@ class Paragraph:
         for a, b in self.tokens:
             sums.append(sums[-1] + self.line(a, b, REF, strip=False).width)
         return sums
+
+    @cached_property
+    def token_widths(self) -> list[tuple[float, float]]:
+        """Each token's width at REF with its trailing space, and its footprint without it
+        (the same for every format a card is drawn in: measured once)."""
+        return [(self.line(a, b, REF, strip=False).width, self.line(a, b, REF).extent)
+                for a, b in self.tokens]
+
+    @cached_property
+    def ref_line_height(self) -> float:
+        """The tallest word's ascent plus descent at REF."""
+        return max((p.ascent + p.descent for a, b in self.tokens
+                    for p in self.line(a, b, REF, strip=False).pieces), default=REF)
 
     def line(self, start: int, end: int, size: int,
              suffix: tuple[Cluster, ...] = (), suffix_level: int | None = None,
@@ -547,8 +562,7 @@ def _wrap(para: Paragraph, size: int, width: float, break_words: bool, limit: in
 
 def _token_widths(para: Paragraph) -> list[tuple[float, float]]:
     """Each word's width at REF with its trailing space, and its footprint without it."""
-    return [(para.line(a, b, REF, strip=False).width, para.line(a, b, REF).extent)
-            for a, b in para.tokens]
+    return para.token_widths
 
 
 def _estimate_wrap(para: Paragraph, widths: list[tuple[float, float]], width: float,
@@ -656,8 +670,7 @@ def fit(text: str, chain: tuple[Face, ...], width: float, height: float, *,
     if not para.tokens:
         return Block((), max_size, round(max_size * leading))
     widths = _token_widths(para)
-    line_height = max((p.ascent + p.descent for a, b in para.tokens
-                       for p in para.line(a, b, REF, strip=False).pieces), default=REF)
+    line_height = para.ref_line_height
 
     def attempt(size: int, break_words: bool) -> Block | None:
         lines = _wrap(para, size, width, break_words, max_lines)

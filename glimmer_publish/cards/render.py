@@ -31,7 +31,7 @@ from ..entries import Entry
 from ..problems import Problem
 from ..settings import Settings
 from .content import card_alt, card_text, palette_for
-from .design import FORMATS, PHOTO_COLOURS, colours_for, draw_card, layout_card
+from .design import FORMATS, PHOTO_COLOURS, colours_for, draw_card, layout_card, reduced
 from .drawable import undrawable
 from .fonts import fonts_digest
 from .layout import engine_versions
@@ -65,7 +65,7 @@ class CardsResult:
 # Bump whenever a card's pixels or bytes change (design, layout, encoding). The golden pixel
 # tests in tests/test_card_style.py fail until it is bumped, so a refactor that leaves every
 # pixel alone keeps every cached card, and one that changes pixels never serves stale ones.
-STYLE_VERSION = 7
+STYLE_VERSION = 8
 
 
 @lru_cache(maxsize=1)
@@ -115,16 +115,17 @@ def preview_size(width: int, height: int) -> tuple[int, int]:
 def encode_preview(img: Image.Image) -> bytes:
     """A small JPEG for page thumbnails: about a quarter of the card's bytes, same picture.
 
-    A whole-number box reduction only (`preview_size`), no second resampling step, and
-    libjpeg-turbo instead of WebP: a third of the CPU of a reduction, a bilinear step and
-    WebP method 2, for a file about twice the size (13-30 kB; benchmarks/card_encodings.py
-    measures them)."""
+    A whole-number box reduction only (`preview_size`; `design.reduced` reduces only what
+    was drawn over the glow), no second resampling step, and libjpeg-turbo instead of WebP:
+    a third of the CPU of a reduction, a bilinear step and WebP method 2, for a file about
+    twice the size (13-30 kB; benchmarks/card_encodings.py measures them). Default Huffman
+    tables: optimized ones take as long again as the encode for 6-8 % fewer bytes."""
     k = max(1, max(img.size) // PREVIEW_BOX)
     small = img if img.mode == "RGB" else img.convert("RGB")  # no copy: reduce makes one
     if k > 1:
-        small = small.reduce(k)
+        small = reduced(small, k)  # only what was drawn over the glow is reduced
     out = io.BytesIO()
-    small.save(out, "JPEG", quality=80, optimize=True)
+    small.save(out, "JPEG", quality=80)
     return out.getvalue()
 
 
@@ -142,17 +143,21 @@ def encode(img: Image.Image, photo: bool) -> tuple[bytes, str]:
 
 
 def encode_card(img: Image.Image, photo: bool, compact: bool = False) -> tuple[bytes, str]:
-    """JPEG at quality 90 without chroma subsampling; always within the byte budget.
+    """JPEG at quality 90 with 4:2:0 chroma subsampling; always within the byte budget.
 
-    benchmarks/card_encodings.py chose it: a fifth of PNG's encode time, a smaller file, SSIM
-    0.997 against the lossless card and tesseract reads the same words. `compact` spends a
-    few ms more on optimized Huffman tables (10 % smaller): for the og card, which every
-    glimmer keeps on the site for good. Photos step down in quality until they fit.
+    benchmarks/card_encodings.py chose it (16 sample cards per format): against full chroma
+    (4:4:4) 30-40 % less encode CPU and 12-18 % fewer bytes, the same SSIM on brightness
+    (0.997, worst tile 0.974) and tesseract reads every word it reads from the lossless
+    card. Card text is near-neutral on a tinted ground, so its edges live in brightness;
+    what halved colour resolution softens is the edge of an emoji or a sparkle (largest
+    Cb/Cr error 65 of 255, against 25), seen at 4x zoom only. `compact` spends as long again
+    on optimized Huffman tables (same pixels, 10 % smaller): for the half-size og card,
+    which older glimmers keep on the site for good (the full-size formats stay for a year,
+    `site_formats`). Photos step down in quality until they fit.
     """
     for quality in (90, 85, 80, 72, 64, 55, 45):
         out = io.BytesIO()
-        img.save(out, "JPEG", quality=quality, optimize=compact or photo,
-                 subsampling=0 if quality >= 85 else 2)
+        img.save(out, "JPEG", quality=quality, optimize=compact or photo, subsampling=2)
         if out.tell() <= MAX_BYTES:
             break
     return out.getvalue(), "jpg"
@@ -196,7 +201,7 @@ def render_entry(entry: Entry, settings: Settings, formats: Sequence[str]
                  ) -> tuple[dict[str, tuple[bytes, str, bytes]], Problem | None]:
     """Every requested format of one entry, encoded, each with its preview."""
     images, photo, problem = draw_entry(entry, settings, formats)
-    return {name: (*encode_card(img, photo, compact=_base(name) == "og"),
+    return {name: (*encode_card(img, photo, compact=name == OG_SMALL),
                    b"" if name == OG_SMALL else encode_preview(img))  # its own thumbnail
             for name, img in images.items()}, problem
 
