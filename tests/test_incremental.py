@@ -198,7 +198,8 @@ def test_benchmark_quick_runs_end_to_end(tmp_path):
     table = result.stdout
     assert "## N = 20 entries" in table
     for label in ("(a) cold full build", "(b) rebuild, nothing changed",
-                  "(b′) rebuild, one entry saved again with the same bytes", "(c) rebuild after editing one entry", "(d) rebuild after adding one entry",
+                  "(b′) rebuild, one entry saved again with the same bytes",
+                  "(c) rebuild after editing one entry", "(d) rebuild after adding one entry",
                   "(e) `glimmer validate`"):
         row = next(line for line in table.splitlines() if line.startswith(f"| {label} |"))
         assert row.split("|")[2].strip().endswith(" s"), row
