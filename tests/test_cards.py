@@ -304,15 +304,16 @@ def test_a_card_that_fails_to_draw_fails_wait_and_stops_the_rest(tmp_path, monke
         _ = job.cards[jasmine]["og"].size
 
 
-def _children_cmdlines() -> list[str]:
+def _children() -> dict[str, str]:
+    """This process's children: pid -> command line."""
     me = str(os.getpid())
-    found = []
+    found = {}
     for pid in filter(str.isdigit, os.listdir("/proc")):
         try:
             stat = Path(f"/proc/{pid}/stat").read_text()
             if stat[stat.rindex(")") + 2:].split()[1] == me:
-                found.append(Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ")
-                             .decode(errors="replace"))
+                found[pid] = (Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ")
+                              .decode(errors="replace"))
         except (OSError, ValueError):
             continue
     return found
@@ -330,12 +331,14 @@ def test_card_workers_are_fresh_processes_handed_a_few_drawings_at_a_time(tmp_pa
     write_samples(j)
     entries = load_journal(j.settings).entries
     out = tmp_path / "site"
+    before = _children()
     job = render.start_cards(entries, j.settings, out, formats=["og", "story"], workers=2)
-    workers = [c for c in _children_cmdlines() if "resource_tracker" not in c]
+    workers = [c for pid, c in _children().items()
+               if pid not in before and "resource_tracker" not in c]
     result = job.wait()
     assert workers and all("spawn_main" in c for c in workers), workers
     assert result.rendered == 2 * len(entries) == 8 and not result.problems
     assert job.limit == 4 and 1 <= job.most_in_flight <= 4
-    for slug, cards in result.cards.items():
+    for cards in result.cards.values():
         for card in cards.values():
             assert (out / card.path).stat().st_size == card.size > 0
