@@ -272,7 +272,9 @@ def test_a_background_job_gives_every_cards_metadata_before_any_is_drawn(tmp_pat
     gate = tmp_path / "go"
     drawn = render.render_entry
 
-    def held(entry, settings, formats):  # workers are forked: they see this patch
+    monkeypatch.setattr(render, "START_METHOD", "fork")  # forked workers see the patch below
+
+    def held(entry, settings, formats):
         while not gate.exists():
             import time
             time.sleep(0.01)
@@ -306,6 +308,8 @@ def test_a_card_that_fails_to_draw_fails_wait_and_stops_the_rest(tmp_path, monke
     entries = load_journal(j.settings).entries
     drawn = render.render_entry
 
+    monkeypatch.setattr(render, "START_METHOD", "fork")  # forked workers see the patch below
+
     def broken(entry, settings, formats):
         if entry.slug.endswith("jasmine"):
             raise RuntimeError("the drawing broke")
@@ -318,3 +322,43 @@ def test_a_card_that_fails_to_draw_fails_wait_and_stops_the_rest(tmp_path, monke
     jasmine = next(e.slug for e in entries if e.slug.endswith("jasmine"))
     with pytest.raises(RuntimeError, match="could not be drawn"):
         _ = job.cards[jasmine]["og"].size
+
+
+def _children() -> dict[str, str]:
+    """This process's children: pid -> command line."""
+    me = str(os.getpid())
+    found = {}
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            stat = Path(f"/proc/{pid}/stat").read_text()
+            if stat[stat.rindex(")") + 2:].split()[1] == me:
+                found[pid] = (Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ")
+                              .decode(errors="replace"))
+        except (OSError, ValueError):
+            continue
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+def test_card_workers_are_fresh_processes_handed_a_few_drawings_at_a_time(tmp_path):
+    """Memory at N = 10,000 (issue 14): a worker forked from the build carried a copy of it,
+    and handing the pool every drawing at once kept a future per card in the build. Here the
+    workers start as fresh interpreters, the pool never holds more than two drawings per
+    worker, and every card still arrives."""
+    from glimmer_publish.cards import render
+
+    j = TmpJournal(tmp_path)
+    write_samples(j)
+    entries = load_journal(j.settings).entries
+    out = tmp_path / "site"
+    before = _children()
+    job = render.start_cards(entries, j.settings, out, formats=["og", "story"], workers=2)
+    workers = [c for pid, c in _children().items()
+               if pid not in before and "resource_tracker" not in c]
+    result = job.wait()
+    assert workers and all("spawn_main" in c for c in workers), workers
+    assert result.rendered == 2 * len(entries) == 8 and not result.problems
+    assert job.limit == 4 and 1 <= job.most_in_flight <= 4
+    for cards in result.cards.values():
+        for card in cards.values():
+            assert (out / card.path).stat().st_size == card.size > 0

@@ -8,7 +8,6 @@ long as it should — across code changes that leave the pixels alone.
 
 from __future__ import annotations
 
-import contextlib
 import filecmp
 import gc
 import hashlib
@@ -18,7 +17,7 @@ import os
 import signal
 import tempfile
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent import futures
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache, partial
@@ -210,6 +209,28 @@ def _render_job(job: tuple[Entry, Settings, tuple[str, ...]]):
     return render_entry(*job)
 
 
+# How card workers start. "spawn": a fresh interpreter that imports the card code alone. A
+# forked worker is a copy of the build at the moment it forks (the journal, MkDocs' files and
+# every page source, 100-200 MB at N = 10,000), and as the build goes on writing to its own
+# copy, the worker is left sole owner of those pages: two workers held the whole build twice
+# over. A spawned worker's memory does not grow with the journal. Tests that patch drawing
+# functions in this process set "fork" so the workers see the patch.
+START_METHOD = "spawn"
+_settings: Settings | None = None  # a spawned worker's settings, sent once (`_start_worker`)
+
+
+def _start_worker(settings: Settings) -> None:
+    global _settings
+    _settings = settings
+    _leave_interrupts_to_the_build()
+
+
+def _draw_job(job: tuple[Entry, tuple[str, ...]]):
+    """A worker's task: one entry's formats, with the settings it was started with."""
+    assert _settings is not None
+    return render_entry(job[0], _settings, job[1])
+
+
 def write_if_changed(path: Path, data: bytes) -> bool:
     """Atomically write `data` unless the file already holds exactly these bytes."""
     try:
@@ -322,6 +343,10 @@ class CardJob:
     as the job starts; the files of cached cards are already in place, the others arrive
     while the pool draws them. `wait()` returns the whole result once every file is written
     (and raises what a drawing raised); `cancel()` stops drawing what has not started.
+
+    The pool is handed at most `limit` drawings at a time, the next one as one finishes: a
+    future, its work item and its callback cost about 2.5 kB in this process, for every card
+    of the journal if all were handed out at once (25 MB at N = 10,000).
     """
 
     def __init__(self, result: CardsResult, total: int,
@@ -331,12 +356,18 @@ class CardJob:
         self.keys = result.keys
         self._total, self._done, self._progress = total, 0, progress
         self._lock = threading.RLock()
+        self._drawn = threading.Condition(self._lock)  # notified as cards leave `_drawing`
         self._sizes: dict[tuple[str, str], int] = {}
-        self._ready: dict[tuple[str, str], threading.Event] = {}
+        self._drawing: set[tuple[str, str]] = set()  # (slug, format) not written yet
         # Futures not finished yet: a finished one leaves, with the image bytes it holds.
         self._futures: set = set()
         self._pool: futures.Executor | None = None
+        self._todo: Iterator | None = None  # drawings not handed to the pool yet
+        self._hand = None  # task -> its future (the pool's submit)
+        self.limit = 1  # drawings handed to the pool at a time
+        self.most_in_flight = 0  # the most it ever held at once
         self._submitted = False  # every drawing handed to the pool
+        self._stopped = False  # cancelled: hand out nothing more
         self._error: BaseException | None = None
 
     def _count(self) -> None:
@@ -346,26 +377,37 @@ class CardJob:
                 self._progress(self._done, self._total)
 
     def _size_of(self, slug: str, fmt: str) -> int:
-        event = self._ready.get((slug, fmt))
-        if event is not None:
-            event.wait()
-        with self._lock:
+        with self._drawn:
+            self._drawn.wait_for(lambda: (slug, fmt) not in self._drawing)
             if (slug, fmt) not in self._sizes:
                 raise RuntimeError(f"the {fmt} card of {slug} could not be drawn") \
                     from self._error
             return self._sizes[(slug, fmt)]
 
+    def _feed(self) -> None:
+        """Hand the pool drawings until it holds `limit` of them (or none are left)."""
+        while True:
+            with self._lock:
+                if self._todo is None or self._stopped or len(self._futures) >= self.limit:
+                    return
+                task = next(self._todo, None)
+                if task is None:
+                    self._todo, self._submitted = None, True
+                    return
+                future = self._hand(task)
+                self._futures.add(future)
+                self.most_in_flight = max(self.most_in_flight, len(self._futures))
+            # Outside the lock: a future already done calls back at once, in this thread.
+            future.add_done_callback(partial(self._finished, task))
+
+    def _finished(self, task, future) -> None:  # replaced per job by start_cards
+        raise NotImplementedError
+
     def wait(self) -> CardsResult:
         """Every card drawn and written; raises the first error a drawing raised."""
         try:
-            with self._lock:
-                pending = list(self._futures)
-            for future in pending:  # each result is taken by its callback
-                # (not futures.wait(): it waits for ever on one cancelled at shutdown)
-                with contextlib.suppress(futures.CancelledError):
-                    future.exception()
-            for event in self._ready.values():
-                event.wait()
+            with self._drawn:
+                self._drawn.wait_for(lambda: not self._drawing)
         finally:
             if self._pool is not None:
                 self._pool.shutdown(wait=True)
@@ -375,8 +417,7 @@ class CardJob:
         return self.result
 
     def _let_workers_go(self) -> None:
-        """Once the last card is in, the workers leave (the build may go on for a while, and
-        each holds a copy of the build's process)."""
+        """Once the last card is in, the workers leave (the build may go on for a while)."""
         with self._lock:
             if not self._submitted or self._futures or self._pool is None:
                 return
@@ -385,10 +426,14 @@ class CardJob:
 
     def cancel(self) -> None:
         """Stop: cards not yet started are not drawn (a failed build needs none of them)."""
-        if self._pool is not None:
-            self._pool.shutdown(wait=False, cancel_futures=True)
-        for event in self._ready.values():
-            event.set()
+        with self._lock:
+            self._stopped, self._todo = True, None
+            pool = self._pool
+        if pool is not None:
+            pool.shutdown(wait=False, cancel_futures=True)
+        with self._drawn:
+            self._drawing.clear()
+            self._drawn.notify_all()
 
 
 def _leave_interrupts_to_the_build() -> None:
@@ -523,16 +568,24 @@ def start_cards(
 
     for entry, fmts, _ in tasks:
         for name in fmts:
-            job._ready[(entry.slug, _base(name))] = threading.Event()
+            job._drawing.add((entry.slug, _base(name)))
             result.cards.setdefault(entry.slug, {})[_base(name)] = card(entry, name, None)
     # An edit's one or two glimmers: a thread beside the page build (Pillow lets go of the
     # interpreter while it rasterises and encodes), not processes that must start and load
     # fonts first. concurrent.futures' process pool (and multiprocessing) load only here.
     if len(tasks) <= 2:
         job._pool = futures.ThreadPoolExecutor(max_workers=1)
+        job._hand = lambda task: job._pool.submit(_render_job, (task[0], settings, task[1]))
     else:
-        job._pool = futures.ProcessPoolExecutor(max_workers=min(workers, len(tasks)),
-                                                initializer=_leave_interrupts_to_the_build)
+        import multiprocessing
+
+        count = min(workers, len(tasks))
+        job._pool = futures.ProcessPoolExecutor(
+            max_workers=count, mp_context=multiprocessing.get_context(START_METHOD),
+            initializer=_start_worker, initargs=(settings,))
+        job._hand = lambda task: job._pool.submit(_draw_job, (task[0], task[1]))
+        # One drawing at work in each worker and one waiting for it, so none goes idle.
+        job.limit = 2 * count
 
     def done(task, future) -> None:
         entry, fmts, keys = task
@@ -544,31 +597,29 @@ def start_cards(
                 job._error = job._error or exc
             job.cancel()
         finally:
-            with job._lock:  # its bytes are in the site: the future need not keep them
+            with job._drawn:  # its bytes are in the site: the future need not keep them
                 job._futures.discard(future)
-            for name in fmts:
-                job._ready[(entry.slug, _base(name))].set()
+                for name in fmts:
+                    job._drawing.discard((entry.slug, _base(name)))
+                job._drawn.notify_all()
+            job._feed()
             job._let_workers_go()
 
-    # The first submit forks the workers, each a copy of this process: frozen, its objects
-    # are left alone by the workers' garbage collector, which would otherwise write to, and
-    # so copy into every worker, each page of memory that holds one (the whole journal).
-    # (A process that froze its objects already, glimmer's own, keeps them frozen.)
-    forking = isinstance(job._pool, futures.ProcessPoolExecutor)
+    job._finished = done  # type: ignore[method-assign]
+    job._todo = iter(tasks)
+    # Forked workers (tests) are copies of this process: frozen, its objects are left alone
+    # by the workers' garbage collector, which would otherwise write to, and so copy into
+    # every worker, each page of memory that holds one. (A process that froze its objects
+    # already, glimmer's own, keeps them frozen.)
+    forking = isinstance(job._pool, futures.ProcessPoolExecutor) and START_METHOD == "fork"
     thaw = forking and gc.get_freeze_count() == 0
     if forking:
         gc.freeze()
     try:
-        for task in tasks:
-            future = job._pool.submit(_render_job, (task[0], settings, task[1]))
-            with job._lock:
-                job._futures.add(future)
-            future.add_done_callback(partial(done, task))
+        job._feed()
     finally:
         if thaw:
             gc.unfreeze()
-    with job._lock:
-        job._submitted = True
     job._let_workers_go()
     return job
 
