@@ -4,7 +4,8 @@ A build keeps a stamp of what it was made from and of the site it left (build_st
 Each case below changes one thing a person could change between two builds and checks that
 the next build really builds (and shows the change), and that the one after that finds
 nothing to do again. Builds run in this process; the two-second rule for fresh files is
-switched off except in the test about it.
+switched off except in the test about it. The last test, which watches which pages a build
+draws, uses the same in-process builds.
 """
 
 from __future__ import annotations
@@ -175,3 +176,33 @@ def test_plugins_and_hooks_not_ours_always_build(journal, capsys):
                       encoding="utf-8")
     build(capsys)
     assert NOTHING not in build(capsys)
+
+
+def test_editing_a_glimmers_words_does_not_draw_the_title_lists_again(journal, capsys,
+                                                                        monkeypatch):
+    """The archive and random pages list titles only: a new sentence in a glimmer leaves them
+    as they are, a new title draws them again (with the glimmer's own page each time)."""
+    from glimmer_publish.plugin.plugin import GlimmerPlugin
+
+    drawn: list[str] = []
+    draw = GlimmerPlugin._draw
+
+    def spy(self, html, page):
+        drawn.append(page.file.src_uri)
+        return draw(self, html, page)
+
+    monkeypatch.setattr(GlimmerPlugin, "_draw", spy)
+    build(capsys)
+    own = f"glimmers/{EDITED.removesuffix('.md')}/index.md"
+    drawn.clear()
+    edit_entry(journal)
+    build(capsys)
+    assert own in drawn
+    assert "archive/index.md" not in drawn and "random/index.md" not in drawn
+    path = journal / "entries" / "2026" / EDITED
+    path.write_text(path.read_text(encoding="utf-8").replace("ياسمين", "Jasmine"),
+                    encoding="utf-8")
+    drawn.clear()
+    build(capsys)
+    assert {own, "archive/index.md", "random/index.md"} <= set(drawn)
+    assert "Jasmine في المساء" in page(journal, "archive")

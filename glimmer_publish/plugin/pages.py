@@ -162,13 +162,19 @@ class Views:
         return out
 
     def key(self, entries: Sequence[Entry], root: str) -> str:
-        """What the views of `entries` are made from, without making them: each entry's
-        short repr (its bytes, place, draft and photo), its thumbnail, the root, the
-        language and whether excerpts are shown. Settings and code are in the site key."""
+        """What the views of `entries` are made from, without making them: the root, the
+        language and, for each entry, its short repr (its bytes, place, draft and photo)
+        and thumbnail, or without excerpts only the fields a view shows, so that editing a
+        glimmer's words leaves the archive's key alone. Settings and code are in the site key."""
         if not all(e.digest for e in entries):
             return repr(self.make(entries, root))
+        if self.excerpts:
+            items = (f"{e!r}:{self._thumb(e)!r}" for e in entries)
+        else:
+            items = (repr((e.title, e.url, e.date.isoformat(), e.where, e.felt, e.tags, e.draft,
+                           e.lang, self._thumb(e))) for e in entries)
         return (f"Listed({root!r}, {self.settings.language!r}, {self.excerpts}, ["
-                + ", ".join(f"{e!r}:{self._thumb(e)!r}" for e in entries) + "])")
+                + ", ".join(items) + "])")
 
 
 class Listed(Sequence[EntryView]):
