@@ -362,3 +362,28 @@ def test_card_workers_are_fresh_processes_handed_a_few_drawings_at_a_time(tmp_pa
     for cards in result.cards.values():
         for card in cards.values():
             assert (out / card.path).stat().st_size == card.size > 0
+
+
+def _sigint_ignored(queue) -> None:
+    import signal
+    queue.put(signal.getsignal(signal.SIGINT) == signal.SIG_IGN)
+
+
+@pytest.mark.skipif(os.name != "posix", reason="Ctrl-C reaches a process group on POSIX")
+def test_spawned_card_workers_ignore_ctrl_c_from_their_first_instruction():
+    """A Ctrl-C while a fresh worker is still importing must not kill it with a traceback:
+    workers started by the first drawings are born ignoring it (render._workers_born_deaf)."""
+    import multiprocessing
+
+    from glimmer_publish.cards import render
+
+    ctx = multiprocessing.get_context("spawn")
+    seen = []
+    for deaf in (True, False):
+        queue = ctx.Queue()
+        with render._workers_born_deaf(deaf):
+            worker = ctx.Process(target=_sigint_ignored, args=(queue,))
+            worker.start()
+        seen.append(queue.get(timeout=60))
+        worker.join(60)
+    assert seen == [True, False]

@@ -8,6 +8,7 @@ long as it should — across code changes that leave the pixels alone.
 
 from __future__ import annotations
 
+import contextlib
 import filecmp
 import gc
 import hashlib
@@ -436,6 +437,22 @@ class CardJob:
             self._drawn.notify_all()
 
 
+@contextlib.contextmanager
+def _workers_born_deaf(spawning: bool):
+    """A spawned worker imports for a while before `_start_worker` runs; a Ctrl-C then
+    would kill it with a traceback and leave the pool broken. Started while this process
+    ignores Ctrl-C, a worker ignores it from its first instruction (the disposition survives
+    exec, and Python keeps an ignored SIGINT ignored). Only the main thread may do this."""
+    if not spawning or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    before = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, before)
+
+
 def _leave_interrupts_to_the_build() -> None:
     """Ctrl-C reaches every process of the terminal's group: a worker ignores it and the
     build stops the pool (`CardJob.cancel`), instead of each worker printing a traceback."""
@@ -611,12 +628,14 @@ def start_cards(
     # by the workers' garbage collector, which would otherwise write to, and so copy into
     # every worker, each page of memory that holds one. (A process that froze its objects
     # already, glimmer's own, keeps them frozen.)
-    forking = isinstance(job._pool, futures.ProcessPoolExecutor) and START_METHOD == "fork"
+    pooled = isinstance(job._pool, futures.ProcessPoolExecutor)
+    forking = pooled and START_METHOD == "fork"
     thaw = forking and gc.get_freeze_count() == 0
     if forking:
         gc.freeze()
     try:
-        job._feed()
+        with _workers_born_deaf(pooled and not forking):
+            job._feed()  # the first drawings start the workers
     finally:
         if thaw:
             gc.unfreeze()
