@@ -374,16 +374,22 @@ def test_spawned_card_workers_ignore_ctrl_c_from_their_first_instruction():
     """A Ctrl-C while a fresh worker is still importing must not kill it with a traceback:
     workers started by the first drawings are born ignoring it (render._workers_born_deaf)."""
     import multiprocessing
+    import signal
 
     from glimmer_publish.cards import render
 
     ctx = multiprocessing.get_context("spawn")
     seen = []
-    for deaf in (True, False):
-        queue = ctx.Queue()
-        with render._workers_born_deaf(deaf):
-            worker = ctx.Process(target=_sigint_ignored, args=(queue,))
-            worker.start()
-        seen.append(queue.get(timeout=60))
-        worker.join(60)
+    # as in a terminal, even if the suite was started in the background (Ctrl-C ignored)
+    before = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        for deaf in (True, False):
+            queue = ctx.Queue()
+            with render._workers_born_deaf(deaf):
+                worker = ctx.Process(target=_sigint_ignored, args=(queue,))
+                worker.start()
+            seen.append(queue.get(timeout=60))
+            worker.join(60)
+    finally:
+        signal.signal(signal.SIGINT, before)
     assert seen == [True, False]

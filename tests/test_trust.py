@@ -280,7 +280,9 @@ def test_a_full_disk_leaves_the_previous_site(built, monkeypatch, capsys):
 # Runs `glimmer build` with the feeds stage held open, so Ctrl-C lands mid-build every time:
 # the cards are already in the half-built folder and the pages are not written yet.
 SLOW_BUILD = """
-import sys, time, pathlib
+import signal, sys, time, pathlib
+signal.signal(signal.SIGINT, signal.default_int_handler)  # as in a terminal, even if the
+# suite itself was started in the background (where a shell makes Ctrl-C ignored)
 import glimmer_publish.plugin.plugin as plugin
 real = plugin.build_feeds
 def held(*args, **kwargs):
