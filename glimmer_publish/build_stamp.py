@@ -6,7 +6,7 @@ what its last complete build was made from and of the site it left:
 
 - made from: this tool (its version and files), every installed package, the Python, the
   bytes of mkdocs.yml, the environment variables it names, the UTC day (MkDocs dates the
-  sitemap), and the status (size, mtime, ctime, inode, mode) of every file and folder under
+  sitemap), and the status (size, mtime, ctime, inode, mode) of every file under
   entries/, docs/, the theme's custom_dir and of each glimmer's photo;
 - left: every folder of the site and its mtime, which changes whenever a file in it is
   added, removed or renamed.
@@ -54,21 +54,24 @@ def _plugin_names(plugins: object) -> list[str]:
 
 
 def _tree(root: Path, limit: int, out: list) -> None:
-    """The status of every file and folder below `root` (none if it does not exist)."""
+    """The status of every file below `root` (none if it does not exist). Folders' own
+    times are left out: the files' paths say what was added, removed or renamed, and
+    Python writing `__pycache__` into the package must not count as a change."""
     try:
         listing = sorted(os.scandir(root), key=lambda e: e.name)
     except FileNotFoundError:
         return
     for entry in listing:
-        if entry.name == "__pycache__":
+        if entry.name == "__pycache__" or entry.name.endswith(".pyc"):
+            continue
+        if entry.is_dir():
+            _tree(Path(entry.path), limit, out)
             continue
         st = entry.stat(follow_symlinks=True)
         if max(st.st_mtime_ns, st.st_ctime_ns) > limit:
             raise Unsure(entry.path)
         out.append((entry.path, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino,
                     st.st_mode))
-        if entry.is_dir():
-            _tree(Path(entry.path), limit, out)
 
 
 def inputs(config_file: Path, config: dict, entries_dir: Path, photos: Iterable[Path],

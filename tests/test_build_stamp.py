@@ -206,3 +206,13 @@ def test_editing_a_glimmers_words_does_not_draw_the_title_lists_again(journal, c
     build(capsys)
     assert {own, "archive/index.md", "random/index.md"} <= set(drawn)
     assert "Jasmine في المساء" in page(journal, "archive")
+
+
+def test_python_writing_its_caches_is_not_a_change(journal, capsys):
+    """A fresh clone compiles modules as builds first import them: that must not keep
+    every build from finding nothing to do (it did, through the folders' own times)."""
+    build(capsys)
+    cache = journal / "theme" / "__pycache__"
+    cache.mkdir(parents=True, exist_ok=True)
+    (cache / "hooks.cpython-311.pyc").write_bytes(b"\0")
+    assert NOTHING in build(capsys)
