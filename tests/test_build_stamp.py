@@ -216,3 +216,12 @@ def test_python_writing_its_caches_is_not_a_change(journal, capsys):
     cache.mkdir(parents=True, exist_ok=True)
     (cache / "hooks.cpython-311.pyc").write_bytes(b"\0")
     assert NOTHING in build(capsys)
+
+
+def test_a_plugin_not_ours_always_builds(journal, capsys):
+    """Another plugin's pages may depend on anything (here Material's tags plugin)."""
+    config = journal / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        "plugins:\n", "plugins:\n  - tags\n", 1), encoding="utf-8")
+    build(capsys)
+    assert NOTHING not in build(capsys)
