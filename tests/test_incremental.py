@@ -319,3 +319,64 @@ def test_older_pages_keep_their_address_and_are_not_drawn_again_when_a_glimmer_i
 def resolve(page_url: str, href: str) -> str:
     from urllib.parse import urljoin, urlsplit
     return urlsplit(urljoin("https://x/" + page_url, href)).path.lstrip("/")
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _serve_once(root: Path, port: int) -> None:
+    """A real `glimmer serve`: started, asked for the home page once it has built, stopped."""
+    import time
+    import urllib.request
+
+    env = {k: v for k, v in os.environ.items() if k != "GITHUB_ACTIONS"}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "glimmer_publish.cli", "serve", "-a", f"127.0.0.1:{port}"],
+        cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        env={**env, "NO_MKDOCS_2_WARNING": "1"})
+    try:
+        deadline = time.monotonic() + 300
+        while True:
+            assert server.poll() is None, server.stderr.read()
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/journal/", timeout=5):
+                    break
+            except OSError:
+                assert time.monotonic() < deadline, "glimmer serve never answered"
+                time.sleep(0.3)
+    finally:
+        server.terminate()
+        server.wait(30)
+
+
+def test_going_back_and_forth_between_serve_and_build_draws_nothing_again(tmp_path):
+    """The README's promise, with a real `glimmer serve` and real builds: the preview keeps
+    its own stored pages beside the build's, so once each has run, neither draws a page or
+    a card again for the other's sake (nor forgets the other's pages)."""
+    root = tmp_path
+    write_journal(root)
+    cache = root / ".cache" / "glimmer"
+    glimmer_build(root)
+    port = _free_port()  # the writer's usual address, each time
+    _serve_once(root, port)  # the preview's first run draws its own pages (drafts, its address)
+    pages, cards = stored_pages(root), fingerprint(cache / "cards")
+    indexes = {name: (cache / "pages" / name).stat().st_mtime_ns
+               for name in ("index.json", "index-preview.json")}
+    memo = (cache / "cards-memo.json").stat().st_mtime_ns
+
+    (cache / "last-build.json").unlink(missing_ok=True)  # no stamp: this build looks at all
+    assert "nothing had changed" not in glimmer_build(root).stderr
+    assert stored_pages(root) == pages  # no page drawn, and the preview's pages kept
+    assert (cache / "pages" / "index.json").stat().st_mtime_ns == indexes["index.json"]
+    assert fingerprint(cache / "cards") == cards
+    assert (cache / "cards-memo.json").stat().st_mtime_ns == memo
+
+    _serve_once(root, port)
+    assert stored_pages(root) == pages
+    assert {name: (cache / "pages" / name).stat().st_mtime_ns for name in indexes} == indexes
+    assert fingerprint(cache / "cards") == cards
