@@ -102,6 +102,7 @@ class GlimmerPlugin(BasePlugin[GlimmerConfig]):
         # While previewing (one plugin for every rebuild): each entry's cards as last drawn.
         self.card_memo: dict[str, card_memo.Memo] = {}
         self.card_todo: dict[str, tuple[list, Entry]] = {}
+        self.card_key_of: dict[str, list] = {}  # an entry's card memo key, by slug
         self.card_memo_root: Path | None = None
         self.views_kept: dict[tuple, tuple[Entry, pages.EntryView]] = {}
         self.store: page_cache.PageStore | None = None  # finished pages kept between builds
@@ -312,15 +313,25 @@ class GlimmerPlugin(BasePlugin[GlimmerConfig]):
             return (card.format, card.path, card.width, card.height, card.mime, card.alt,
                     card.preview, card.preview_width, card.preview_height)
 
+        def cards_shown(slug: str) -> str | None:
+            """An entry's cards as pages show them. Those of an entry read from its file are
+            what their memo key makes of it (the memo hands back the same cards for the same
+            key), so that key stands for them without spelling every card out."""
+            key = self.card_key_of.get(slug)
+            if key is not None:
+                return repr(key)
+            return page_cache.fingerprint([shown(c) for _, c in sorted(
+                self.cards.get(slug, {}).items())])
+
         for src, file in self.page_files.items():
             source = self.sources[src]
             if source.entry is not None:
                 i = self.position[source.entry.slug]
+                slug = source.entry.slug
+                also = self.syndicated.get(slug)
                 parts = [fp(source.entry), fp(entries[i - 1] if i > 0 else None),
                          fp(entries[i + 1] if i + 1 < len(entries) else None),
-                         page_cache.fingerprint([shown(c) for _, c in sorted(
-                             self.cards.get(source.entry.slug, {}).items())]),
-                         page_cache.fingerprint(self.syndicated.get(source.entry.slug, []))]
+                         cards_shown(slug), page_cache.fingerprint(also) if also else "[]"]
             else:
                 parts = [page_cache.fingerprint(source.context),
                          page_cache.fingerprint(shown(self._head_card(source)))]
@@ -388,19 +399,22 @@ class GlimmerPlugin(BasePlugin[GlimmerConfig]):
         formats = site_formats(entries, self.settings)
         kept: dict[str, dict[str, Card]] = {}
         kept_keys: set[str] = set()
-        self.card_todo = {}
+        self.card_todo, self.card_key_of = {}, {}
         if self.card_memo_root != self._cache_root():  # another journal's, or none yet
             self.card_memo = {} if self.serving else card_memo.load(self._cache_root())
             self.card_memo_root = self._cache_root()
         settings = card_memo.settings_key(self.settings)
-        cache = cache_folder(self.settings)
+        cached = None if self.serving else card_memo.Cached(cache_folder(self.settings))
+        site = str(out_dir)
         for e in entries:
             key = card_memo.entry_key(e, formats.get(e.slug), settings)
             memo = self.card_memo.get(e.slug)
             # The preview's folder still holds the last build's cards; a build's folder
             # gets them linked from the cache, if they are still there.
+            if e.digest:
+                self.card_key_of[e.slug] = key
             if e.digest and memo is not None and memo[0] == key and (
-                    self.serving or card_memo.publish(memo, cache, out_dir)):
+                    cached is None or card_memo.publish(memo, cached, site)):
                 kept[e.slug] = memo[1]
                 kept_keys.update(memo[2].values())
             else:
