@@ -14,7 +14,7 @@ from functools import lru_cache
 from typing import Any
 
 from babel.core import Locale
-from babel.dates import format_skeleton, get_day_names
+from babel.dates import get_day_names, match_skeleton, parse_pattern
 
 from .. import calm_year, onthisday, write_link
 from ..buddies import Buddy, Latest, opml
@@ -75,10 +75,19 @@ def on_this_day(entries: Sequence[Entry], thumbs: Mapping[str, str], settings: S
     return page, json.dumps(index, ensure_ascii=False, separators=(",", ":"))
 
 
-@lru_cache(maxsize=1024)
 def _month_day(when: date, locale: str) -> str:
-    """'14 March': Babel's skeleton look-up is slow, and every build names each day."""
-    return format_skeleton("MMMMd", when, locale=locale)
+    """'14 March', in the locale's own order and words."""
+    found, pattern = _month_day_pattern(locale)
+    return pattern.apply(when, found)
+
+
+@lru_cache(maxsize=32)
+def _month_day_pattern(locale: str):
+    """Babel's `format_skeleton` matches the skeleton on every call, which cost most of the
+    page's time (every build names each of 366 days): done once per locale."""
+    found = Locale.parse(locale)
+    return found, parse_pattern(found.datetime_skeletons[match_skeleton(
+        "MMMMd", found.datetime_skeletons)])
 
 
 # ---------------------------------------------------------------- a calm year
