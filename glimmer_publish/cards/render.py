@@ -300,14 +300,17 @@ def prune_cache(settings: Settings, keep: set[str], before: float) -> int:
     cards = cache_folder(settings)
     removed = 0
     for folder in (cards, cards.parent / PREVIEWS):
-        if not folder.is_dir():
+        try:  # a directory listing, not a Path and a stat per file: thousands of cards
+            with os.scandir(folder) as listing:
+                found = [e for e in listing if not e.name.startswith(".")
+                         and (e.name.rpartition(".")[0] or e.name) not in keep]
+        except OSError:
             continue
-        for path in folder.iterdir():
-            if path.name.startswith(".") or path.stem in keep:
-                continue
+        for entry in found:
             try:
-                if path.is_file() and path.stat().st_mtime < before:
-                    path.unlink()
+                if entry.is_file(follow_symlinks=False) and entry.stat(
+                        follow_symlinks=False).st_mtime < before:
+                    os.unlink(entry.path)
                     removed += 1
             except OSError:
                 continue

@@ -74,32 +74,53 @@ def save(cache: Path, memo: dict[str, Memo]) -> None:
                          json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode())
 
 
-def publish(memo: Memo, cards_cache: Path, out_dir: Path) -> bool:
+class Cached:
+    """The card cache's files by name, with their inodes, read in one pass of each folder
+    (a directory listing carries them): whether the site's copy of a card is the cached file
+    then takes one stat of the site's file, not two."""
+
+    def __init__(self, cards_cache: Path):
+        self.cards, self.previews = str(cards_cache), str(cards_cache.parent / PREVIEWS)
+        self.inodes: dict[str, int] = {}
+        self.device: int | None = None
+        for folder in (self.cards, self.previews):
+            try:
+                self.device = os.stat(folder).st_dev
+                with os.scandir(folder) as listing:
+                    self.inodes.update((e.path, e.inode()) for e in listing)
+            except OSError:
+                continue
+
+    def same(self, source: str, target: str) -> bool:
+        """Whether `target` is the cached file `source` (a hard link to it)."""
+        inode = self.inodes.get(source)
+        if inode is None:
+            return False
+        try:
+            st = os.stat(target, follow_symlinks=False)
+        except OSError:
+            return False
+        return st.st_ino == inode and st.st_dev == self.device
+
+
+def publish(memo: Memo, cached: Cached, out_dir: str) -> bool:
     """Link an entry's cards and previews from the card cache into the site; False when one
     of them is no longer in the cache.
 
-    Most are already there from the build before last, as the same file: two stats tell."""
+    Most are already there from the build before last, as the same file."""
     _, cards, keys = memo
-    cache, previews, site = str(cards_cache), str(cards_cache.parent / PREVIEWS), str(out_dir)
     links = []
     for name, key in keys.items():
         card = cards.get(_base(name))
         if card is None:
             return False
-        links.append((os.path.join(cache, f"{key}.{CARD_EXT}"), os.path.join(site, card.path)))
+        links.append((f"{cached.cards}{os.sep}{key}.{CARD_EXT}", f"{out_dir}{os.sep}{card.path}"))
         if name != OG_SMALL:
-            links.append((os.path.join(previews, f"{key}.{PREVIEW_EXT}"),
-                          os.path.join(site, card.preview)))
-    pending = [(source, target) for source, target in links if not _same(source, target)]
-    if not all(os.path.isfile(source) for source, _ in pending):
+            links.append((f"{cached.previews}{os.sep}{key}.{PREVIEW_EXT}",
+                          f"{out_dir}{os.sep}{card.preview}"))
+    pending = [(source, target) for source, target in links if not cached.same(source, target)]
+    if not all(source in cached.inodes or os.path.isfile(source) for source, _ in pending):
         return False
     for source, target in pending:
         link_if_changed(Path(source), Path(target))
     return True
-
-
-def _same(a: str, b: str) -> bool:
-    try:
-        return os.path.samefile(a, b)
-    except OSError:  # either is missing
-        return False

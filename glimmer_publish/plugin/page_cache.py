@@ -204,14 +204,16 @@ class PageStore:
             if self.folder / name != self.index_file:
                 keep |= _html_names(self.folder / name)
         removed = 0
-        if not self.folder.is_dir():
+        try:
+            with os.scandir(self.folder) as listing:
+                found = [e for e in listing if e.name.endswith(".html")
+                         and e.name[:-5] not in keep]
+        except OSError:
             return 0
-        for path in self.folder.iterdir():
-            if path.suffix != ".html" or path.stem in keep:
-                continue
+        for entry in found:
             try:
-                if path.stat().st_mtime < before:
-                    path.unlink()
+                if entry.stat(follow_symlinks=False).st_mtime < before:
+                    os.unlink(entry.path)
                     removed += 1
             except OSError:
                 continue
