@@ -272,9 +272,11 @@ def cmd_build(args: argparse.Namespace) -> int:
     with swap_lock(cache / "build.lock"):
         discard_leftovers(site)
         stamp = cache / "last-build.json"
+        loaded = [*journal.entries, *journal.withheld]
         key = build_stamp.inputs(config_file, read_mkdocs_yml(config_file),
-                                 settings.entries_dir, [e.photo for e in journal.entries
-                                                        if e.photo], site)
+                                 settings.entries_dir, [e.photo for e in loaded if e.photo],
+                                 site, {os.path.abspath(e.path): e.digest for e in loaded
+                                        if e.digest})
         last = build_stamp.fresh(stamp, key, site) if key else None
         if last is not None:
             build_stamp.say_again(last)

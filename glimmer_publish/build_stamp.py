@@ -6,16 +6,17 @@ what its last complete build was made from and of the site it left:
 
 - made from: this tool (its version and files), every installed package, the Python, the
   bytes of mkdocs.yml, the environment variables it names, the UTC day (MkDocs dates the
-  sitemap), and the status (size, mtime, ctime, inode, mode) of every file under
-  entries/, docs/, the theme's custom_dir and of each glimmer's photo;
+  sitemap), the digest of every entry file as the build read it, and the status (size,
+  mtime, ctime, inode, mode) of every other file under entries/, docs/, the theme's
+  custom_dir and of each glimmer's photo;
 - left: every folder of the site and its mtime, which changes whenever a file in it is
   added, removed or renamed.
 
 When all of it holds, the site is already what a build would make. Anything unsure builds:
-a file saved less than two seconds before the check (a later save in the same tick of a
-coarse clock would look the same), `hooks`, `INHERIT` or plugins other than ours and search
-(their pages may depend on anything). As for entry files (entry_cache.py), statuses are
-trusted on POSIX only: on Windows every build builds.
+a file other than an entry saved less than two seconds before the check (a later save in
+the same tick of a coarse clock would look the same), `hooks`, `INHERIT` or plugins other
+than ours and search (their pages may depend on anything). As for entry files
+(entry_cache.py), statuses are trusted on POSIX only: on Windows every build builds.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ import os
 import re
 import sys
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -53,9 +54,10 @@ def _plugin_names(plugins: object) -> list[str]:
     return names
 
 
-def _tree(root: Path, limit: int, out: list) -> None:
-    """The status of every file below `root` (none if it does not exist). Folders' own
-    times are left out: the files' paths say what was added, removed or renamed, and
+def _tree(root: Path, limit: int, out: list, read: Mapping[str, str] | None = None) -> None:
+    """The status of every file below `root` (none if it does not exist), or for a file in
+    `read` (absolute path: digest of the bytes this build was given) that digest. Folders'
+    own times are left out: the files' paths say what was added, removed or renamed, and
     Python writing `__pycache__` into the package must not count as a change."""
     try:
         listing = sorted(os.scandir(root), key=lambda e: e.name)
@@ -65,7 +67,11 @@ def _tree(root: Path, limit: int, out: list) -> None:
         if entry.name == "__pycache__" or entry.name.endswith(".pyc"):
             continue
         if entry.is_dir():
-            _tree(Path(entry.path), limit, out)
+            _tree(Path(entry.path), limit, out, read)
+            continue
+        found = read.get(os.path.abspath(entry.path)) if read else None
+        if found is not None:
+            out.append((entry.path, found))
             continue
         st = entry.stat(follow_symlinks=True)
         if max(st.st_mtime_ns, st.st_ctime_ns) > limit:
@@ -75,8 +81,13 @@ def _tree(root: Path, limit: int, out: list) -> None:
 
 
 def inputs(config_file: Path, config: dict, entries_dir: Path, photos: Iterable[Path],
-           site: Path) -> str | None:
-    """A digest of everything a build is made from, or None when a build must run."""
+           site: Path, read: Mapping[str, str] | None = None) -> str | None:
+    """A digest of everything a build is made from, or None when a build must run.
+
+    `read` holds the entry files the build was loaded from, by absolute path, with the
+    digest of their bytes as read: those stand for themselves, whatever their times say, so
+    an entry saved again unchanged (an editor's autosave, a `git stash` and `pop`) builds
+    nothing, and one saved an instant ago is no worry (its bytes, not its status, count)."""
     if not TRUST_STATUS or config.get("hooks") or "INHERIT" in config:
         return None
     if any(name.strip() not in OUR_PLUGINS for name in _plugin_names(config.get("plugins"))):
@@ -95,7 +106,7 @@ def inputs(config_file: Path, config: dict, entries_dir: Path, photos: Iterable[
     try:
         for root in roots:
             status.append(str(root))
-            _tree(root, limit, status)
+            _tree(root, limit, status, read)
         for photo in sorted(set(photos)):
             st = os.stat(photo)
             if max(st.st_mtime_ns, st.st_ctime_ns) > limit:

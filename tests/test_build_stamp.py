@@ -118,7 +118,7 @@ def new_day(root: Path) -> str:
     return "!!sitemap"
 
 
-CHANGES = [edit_entry, touch_entry, new_entry, delete_entry, new_setting, docs_page,
+CHANGES = [edit_entry, new_entry, delete_entry, new_setting, docs_page,
            theme_override, environment, site_file_deleted, new_day]
 
 
@@ -155,12 +155,40 @@ def test_a_file_saved_just_before_a_build_is_never_vouched_for(journal, capsys,
     build(capsys)
     assert NOTHING in build(capsys)
     monkeypatch.setattr(build_stamp, "SETTLED_NS", 3600 * 10**9)  # saved within the hour
-    edit_entry(journal)
+    docs_page(journal)
     assert NOTHING not in build(capsys)
-    assert NOTHING not in build(capsys)  # the edit was too fresh to vouch for
+    assert NOTHING not in build(capsys)  # the page was too fresh to vouch for
     monkeypatch.setattr(build_stamp, "SETTLED_NS", 0)  # time passes
     assert NOTHING not in build(capsys)
     assert NOTHING in build(capsys)
+
+
+def test_an_entry_saved_again_unchanged_builds_nothing(journal, capsys):
+    """An editor's autosave, `git stash` and `pop`: new times, the same bytes. Entry files
+    count by what they hold (the loader read them anyway), not by their times."""
+    build(capsys)
+    assert NOTHING in build(capsys)
+    touch_entry(journal)
+    assert NOTHING in build(capsys)
+
+
+def test_an_entry_rewritten_behind_its_old_times_builds(journal, capsys, monkeypatch):
+    """Bytes changed, size kept, mtime put back as it was (a tool that restores times):
+    the build must still see the new words."""
+    from glimmer_publish import entry_cache
+
+    monkeypatch.setattr(entry_cache, "SETTLED_NS", 0)  # the loader trusts every status it saw
+    build(capsys)
+    assert NOTHING in build(capsys)
+    path = journal / "entries" / "2026" / EDITED
+    st = path.stat()
+    text = path.read_text(encoding="utf-8")
+    swapped = text.replace("opened all at once", "opened all at ONCE")
+    assert len(swapped) == len(text) and swapped != text
+    path.write_text(swapped, encoding="utf-8")
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert NOTHING not in build(capsys)
+    assert "opened all at ONCE" in page(journal, f"glimmers/{EDITED.removesuffix('.md')}")
 
 
 def test_on_windows_every_build_builds(journal, capsys, monkeypatch):
