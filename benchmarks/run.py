@@ -156,7 +156,7 @@ def bench_size(n: int, args: argparse.Namespace, ref_exe: Path | None) -> Result
                     # a journal is written long before it is built: files saved in the last
                     # two seconds are never vouched for by the build's stamp (build_stamp.py)
                     time.sleep(2.1)
-                elif scenario == "touch":  # (b) finds nothing to do; this one must look
+                elif scenario == "touch":  # new times, the same bytes: the entry is read again
                     os.utime(target)
                 elif scenario == "edit":
                     synth.edit(target, r)
