@@ -141,6 +141,7 @@ class Views:
         self.settings, self.cards, self.kept = settings, cards or {}, kept or {}
         self.excerpts = excerpts
         self.made: dict[tuple, tuple[Entry, EntryView]] = {}
+        self.items: dict[int, tuple[Entry, str]] = {}
 
     def __call__(self, entries: Sequence[Entry], root: str) -> Listed:
         return Listed(self, tuple(entries), root)
@@ -168,13 +169,21 @@ class Views:
         glimmer's words leaves the archive's key alone. Settings and code are in the site key."""
         if not all(e.digest for e in entries):
             return repr(self.make(entries, root))
-        if self.excerpts:
-            items = (f"{e!r}:{self._thumb(e)!r}" for e in entries)
-        else:
-            items = (repr((e.title, e.url, e.date.isoformat(), e.where, e.felt, e.tags, e.draft,
-                           e.lang, self._thumb(e))) for e in entries)
         return (f"Listed({root!r}, {self.settings.language!r}, {self.excerpts}, ["
-                + ", ".join(items) + "])")
+                + ", ".join(map(self._item, entries)) + "])")
+
+    def _item(self, e: Entry) -> str:
+        """An entry's part of a listing's key, written once a build: the same glimmer is on
+        a home page, under each of its tags, in the archive and on the random page."""
+        found = self.items.get(id(e))
+        if found is None or found[0] is not e:
+            if self.excerpts:
+                text = f"{e!r}:{self._thumb(e)!r}"
+            else:
+                text = repr((e.title, e.url, e.date.isoformat(), e.where, e.felt, e.tags,
+                             e.draft, e.lang, self._thumb(e)))
+            found = self.items[id(e)] = (e, text)
+        return found[1]
 
 
 class Listed(Sequence[EntryView]):
