@@ -440,3 +440,31 @@ def test_cards_are_drawn_one_palette_after_another_and_every_format_arrives(tmp_
         assert all(a == b or b not in order[:i] for i, (a, b) in enumerate(pairwise(order)))
     for entry in entries:
         assert set(result.cards[entry.slug]) == {"og", "square"}
+
+
+def test_publishing_a_cached_card_links_it_and_keeps_a_file_that_holds_the_same_bytes(tmp_path):
+    """render.link_if_changed: a new card is a hard link to the cache (folders made as
+    needed); a site file with other bytes is replaced by the link; one with the same bytes
+    is left as it is (its inode and time: nothing for a deploy to upload)."""
+    from glimmer_publish.cards.render import link_if_changed
+
+    cached = tmp_path / "cache" / "k.jpg"
+    cached.parent.mkdir()
+    cached.write_bytes(b"card")
+    fresh = tmp_path / "site" / "cards" / "a" / "og.jpg"
+    link_if_changed(cached, fresh)
+    assert fresh.stat().st_ino == cached.stat().st_ino
+    link_if_changed(cached, fresh)  # again: nothing changes
+    assert fresh.stat().st_ino == cached.stat().st_ino
+    other = tmp_path / "site" / "cards" / "b" / "og.jpg"
+    other.parent.mkdir(parents=True)
+    other.write_bytes(b"old card")
+    link_if_changed(cached, other)
+    assert other.stat().st_ino == cached.stat().st_ino and other.read_bytes() == b"card"
+    same = tmp_path / "site" / "cards" / "c" / "og.jpg"
+    same.parent.mkdir(parents=True)
+    same.write_bytes(b"card")
+    inode = same.stat().st_ino
+    link_if_changed(cached, same)
+    assert same.stat().st_ino == inode != cached.stat().st_ino
+    assert sorted(p.name for p in same.parent.iterdir()) == ["og.jpg"]  # no link left over

@@ -170,8 +170,11 @@ def write_if_changed(path: Path, data: bytes) -> bool:
             return False
     except OSError:
         pass
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except FileNotFoundError:  # the folder first (only then: a cold build writes thousands)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
@@ -186,16 +189,31 @@ def write_if_changed(path: Path, data: bytes) -> bool:
 def link_if_changed(source: Path, path: Path) -> None:
     """Publish a cached file as a hard link (no copy, no rewrite); copy where links fail."""
     try:
+        # A card new to this site (most of a cold build's): the link is made whole at once.
+        try:
+            os.link(source, path)
+            return
+        except FileNotFoundError:
+            if not source.exists():
+                raise
+            path.parent.mkdir(parents=True, exist_ok=True)
+            os.link(source, path)
+            return
+    except FileExistsError:
+        pass
+    except OSError:
+        write_if_changed(path, source.read_bytes())
+        return
+    try:
         if os.path.samefile(source, path):
             return
     except OSError:
         pass
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
         link = path.with_name(f".{path.name}.{os.getpid()}.link")
         link.unlink(missing_ok=True)
         os.link(source, link)
-        if path.exists() and filecmp.cmp(source, path, shallow=False):
+        if filecmp.cmp(source, path, shallow=False):
             link.unlink()  # same bytes already there: keep that file as it is
             return
         os.replace(link, path)
