@@ -28,6 +28,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -68,8 +69,9 @@ def time_card(entry, settings, fmt: str) -> dict[str, float]:
     return {"drawing": t1 - t0, "encode": t2 - t1, "preview": t3 - t2, "total": t3 - t0}
 
 
-# Runs glimmer's command line in a child and reports that process's CPU (user, system) and
-# its children's: the card workers, which the pool waits for before `glimmer cards` ends.
+# Runs glimmer's command line in a child, which reports its own CPU (user, system) as the
+# command returns; the rest of what the child and its workers used (they are reaped as it
+# exits) is the difference to this process's children's CPU.
 _RUSAGE = """
 import json, resource, sys
 from glimmer_publish.cli import main
@@ -79,17 +81,24 @@ if __name__ == "__main__":
     except SystemExit as exc:
         code = exc.code
     me = resource.getrusage(resource.RUSAGE_SELF)
-    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
-    print(json.dumps([me.ru_utime, me.ru_stime, kids.ru_utime, kids.ru_stime]), file=sys.stderr)
+    print(json.dumps([me.ru_utime, me.ru_stime]), file=sys.stderr)
     sys.exit(code or 0)
 """
 
 
-def _cpu(project: Path, *args: str) -> list[float]:
+def _children_cpu() -> float:
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
+
+
+def _cpu(project: Path, *args: str) -> tuple[float, float, float]:
+    """The command's own user and system CPU, and the CPU of it and all it started."""
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
+    before = _children_cpu()
     done = subprocess.run([sys.executable, "-c", _RUSAGE, *args], cwd=project, env=env,
                           capture_output=True, text=True, check=True)
-    return json.loads(done.stderr.strip().splitlines()[-1])
+    user, system = json.loads(done.stderr.strip().splitlines()[-1])
+    return user, system, _children_cpu() - before
 
 
 def pool(n: int, formats: list[str], seed: int) -> None:
@@ -98,19 +107,18 @@ def pool(n: int, formats: list[str], seed: int) -> None:
         project = Path(tmp)
         shutil.copy(HERE.parent / "mkdocs.yml", project / "mkdocs.yml")
         synth.generate(project / "entries", n, seed)
-        base = statistics.median(sum(_cpu(project, "validate")[:2]) for _ in range(3))
+        base = statistics.median(_cpu(project, "validate")[2] for _ in range(3))
         settings = load_settings(project / "mkdocs.yml")
         entries = load_journal(settings).entries
         print(f"N = {n}, `glimmer validate` {base:.2f} s CPU; ms per card "
               f"(load average {os.getloadavg()[0]:.1f} at the start)")
-        print("| format | pool figure | build process user + system | workers | "
+        print("| format | pool figure | build process (user - validate) + system | workers | "
               "one process, mean | one process, median |")
         print("| --- | --- | --- | --- | --- | --- |")
         for fmt in formats:
             shutil.rmtree(project / ".cache", ignore_errors=True)
             out = project / f"cards-{fmt}"
-            user, system, w_user, w_system = _cpu(project, "cards", "--format", fmt,
-                                                  "--out", str(out))
+            user, system, total = _cpu(project, "cards", "--format", fmt, "--out", str(out))
             shutil.rmtree(out, ignore_errors=True)
             times = []
             for entry in entries:
@@ -118,9 +126,9 @@ def pool(n: int, formats: list[str], seed: int) -> None:
                 render_entry(entry, settings, (fmt,))
                 times.append(time.process_time() - t0)
             ms = 1000 / n
-            print(f"| {fmt} | {(user + system + w_user + w_system - base) * ms:.1f} | "
+            print(f"| {fmt} | {(total - base) * ms:.1f} | "
                   f"{(user - base) * ms:.1f} + {system * ms:.1f} | "
-                  f"{(w_user + w_system) * ms:.1f} | {sum(times) * ms:.1f} | "
+                  f"{(total - user - system) * ms:.1f} | {sum(times) * ms:.1f} | "
                   f"{statistics.median(times) * 1000:.1f} |", flush=True)
 
 
