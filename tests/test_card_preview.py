@@ -59,3 +59,28 @@ def test_a_card_drawn_on_afterwards_or_copied_is_reduced_whole():
     photo = Image.linear_gradient("L").resize((f.width, f.height)).convert("RGB")
     over_photo = draw_card(layout_card(text, f), PHOTO_COLOURS, photo)
     assert reduced(over_photo, 2).tobytes() == over_photo.reduce(2).tobytes()
+
+
+def test_glows_kept_stay_within_their_bound_and_a_glow_made_again_is_the_same():
+    """A worker keeps at most `GLOW_BYTES` of backgrounds a format (issue 14: every palette
+    in every format held about 150 MB per worker), and a card drawn after its palette's glow
+    was dropped and made again has exactly the pixels and the preview it had before."""
+    from glimmer_publish.cards import design
+
+    design._glows.clear()
+    text = TEXTS[0]
+    palettes = list(PALETTES.values())
+    first = {}
+    for fmt in ("og", "story"):
+        f = FORMATS[fmt]
+        for palette in palettes:
+            img = draw_card(layout_card(text, f), colours_for(palette), None, seed=3)
+            if palette is palettes[0]:
+                first[fmt] = (img.tobytes(), reduced(img, 2).tobytes())
+            reduced(img, 2)
+            assert design._glows.bytes(f) <= design.GLOW_BYTES
+        assert (f, colours_for(palettes[0]), 1) not in design._glows.kept  # it was dropped
+    assert len(palettes) >= 4 and design._glows.bytes() <= 2 * design.GLOW_BYTES
+    for fmt, (pixels, preview) in first.items():
+        img = draw_card(layout_card(text, FORMATS[fmt]), colours_for(palettes[0]), None, seed=3)
+        assert img.tobytes() == pixels and reduced(img, 2).tobytes() == preview

@@ -7,8 +7,10 @@ import os
 import re
 import struct
 import subprocess
+import sys
 import tempfile
 import zlib
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -263,24 +265,24 @@ def test_cached_cards_are_published_as_links_not_copies(rendered, tmp_path):
 def test_a_background_job_gives_every_cards_metadata_before_any_is_drawn(tmp_path, monkeypatch):
     """start_cards: pages get paths, pixel sizes, alt text and previews at once; the byte
     size (which only feeds read) waits for that card; wait() leaves every file in place."""
-    from glimmer_publish.cards import render
+    from glimmer_publish.cards import render, worker
 
     j = TmpJournal(tmp_path)
     write_samples(j)
     entries = load_journal(j.settings).entries
     out = tmp_path / "site"
     gate = tmp_path / "go"
-    drawn = render.render_entry
+    drawn = worker.render_input
 
     monkeypatch.setattr(render, "START_METHOD", "fork")  # forked workers see the patch below
 
-    def held(entry, settings, formats):
+    def held(card, formats):
         while not gate.exists():
             import time
             time.sleep(0.01)
-        return drawn(entry, settings, formats)
+        return drawn(card, formats)
 
-    monkeypatch.setattr(render, "render_entry", held)
+    monkeypatch.setattr(worker, "render_input", held)
     job = render.start_cards(entries, j.settings, out, formats=["og", "story"], workers=2)
     early = {slug: dict(cards) for slug, cards in job.cards.items()}
     assert not list(out.rglob("*.jpg"))  # nothing drawn yet, and all metadata is there
@@ -301,21 +303,21 @@ def test_a_background_job_gives_every_cards_metadata_before_any_is_drawn(tmp_pat
 
 
 def test_a_card_that_fails_to_draw_fails_wait_and_stops_the_rest(tmp_path, monkeypatch):
-    from glimmer_publish.cards import render
+    from glimmer_publish.cards import render, worker
 
     j = TmpJournal(tmp_path)
     write_samples(j)
     entries = load_journal(j.settings).entries
-    drawn = render.render_entry
+    drawn = worker.render_input
 
     monkeypatch.setattr(render, "START_METHOD", "fork")  # forked workers see the patch below
 
-    def broken(entry, settings, formats):
-        if entry.slug.endswith("jasmine"):
+    def broken(card, formats):
+        if card.slug.endswith("jasmine"):
             raise RuntimeError("the drawing broke")
-        return drawn(entry, settings, formats)
+        return drawn(card, formats)
 
-    monkeypatch.setattr(render, "render_entry", broken)
+    monkeypatch.setattr(worker, "render_input", broken)
     job = render.start_cards(entries, j.settings, tmp_path / "site", formats=["og"], workers=2)
     with pytest.raises(RuntimeError, match="the drawing broke"):
         job.wait()
@@ -393,3 +395,90 @@ def test_spawned_card_workers_ignore_ctrl_c_from_their_first_instruction():
     finally:
         signal.signal(signal.SIGINT, before)
     assert seen == [True, False]
+
+
+def test_a_card_worker_imports_the_drawing_code_only():
+    """Card workers are handed each glimmer's `CardInput`, not its entry: importing what they
+    run must not load the journal's loader, Markdown, YAML or the settings (every worker paid
+    about 0.15 s of CPU and some MB for them)."""
+    code = ("import sys, glimmer_publish.cards.worker\n"
+            "print(' '.join(m for m in ('glimmer_publish.entries', 'glimmer_publish.settings', "
+            "'glimmer_publish.markup', 'markdown', 'yaml', 'mkdocs') if m in sys.modules))")
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            check=True, timeout=120).stdout.split()
+    assert loaded == []
+
+
+def test_cards_are_drawn_one_palette_after_another_and_every_format_arrives(tmp_path,
+                                                                           monkeypatch):
+    """A worker keeps only a few palettes' backgrounds (`design.GLOW_BYTES`): the pool hands
+    out the link cards first, and within them and within the rest, the glimmers of one
+    palette together; every card of every glimmer still arrives, once."""
+    from glimmer_publish.cards import render, worker
+
+    j = TmpJournal(tmp_path)
+    names = ["dawn", "dusk", "moss", "dawn", "dusk", "moss", "dawn"]
+    for i, palette in enumerate(names):
+        j.entry(f"2026-06-{i + 1:02d}-day{i}.md", f"Day {i}", card=f"{{palette: {palette}}}",
+                body="A small thing went right.")
+    entries = load_journal(j.settings).entries
+    seen = []
+    drawn = worker.render_input
+
+    def noted(card, formats):
+        seen.append((card.colours.background, formats))
+        return drawn(card, formats)
+
+    monkeypatch.setattr(worker, "render_input", noted)
+    result = render.render_cards(entries, j.settings, tmp_path / "site",
+                                 formats=["og", "square"], workers=1)
+    assert result.rendered == 2 * len(entries) and not result.problems
+    assert [f for _, f in seen] == [("og",)] * len(entries) + [("square",)] * len(entries)
+    for phase in (seen[:len(entries)], seen[len(entries):]):
+        order = [colour for colour, _ in phase]
+        assert len({c for c in order}) == 3
+        assert all(a == b or b not in order[:i] for i, (a, b) in enumerate(pairwise(order)))
+    for entry in entries:
+        assert set(result.cards[entry.slug]) == {"og", "square"}
+
+
+def test_publishing_a_cached_card_links_it_and_keeps_a_file_that_holds_the_same_bytes(tmp_path):
+    """render.link_if_changed: a new card is a hard link to the cache (folders made as
+    needed); a site file with other bytes is replaced by the link; one with the same bytes
+    is left as it is (its inode and time: nothing for a deploy to upload)."""
+    from glimmer_publish.cards.render import link_if_changed
+
+    cached = tmp_path / "cache" / "k.jpg"
+    cached.parent.mkdir()
+    cached.write_bytes(b"card")
+    fresh = tmp_path / "site" / "cards" / "a" / "og.jpg"
+    link_if_changed(cached, fresh)
+    assert fresh.stat().st_ino == cached.stat().st_ino
+    link_if_changed(cached, fresh)  # again: nothing changes
+    assert fresh.stat().st_ino == cached.stat().st_ino
+    other = tmp_path / "site" / "cards" / "b" / "og.jpg"
+    other.parent.mkdir(parents=True)
+    other.write_bytes(b"old card")
+    link_if_changed(cached, other)
+    assert other.stat().st_ino == cached.stat().st_ino and other.read_bytes() == b"card"
+    same = tmp_path / "site" / "cards" / "c" / "og.jpg"
+    same.parent.mkdir(parents=True)
+    same.write_bytes(b"card")
+    inode = same.stat().st_ino
+    link_if_changed(cached, same)
+    assert same.stat().st_ino == inode != cached.stat().st_ino
+    assert sorted(p.name for p in same.parent.iterdir()) == ["og.jpg"]  # no link left over
+
+
+@pytest.mark.parametrize("mode", ["RGB", "L", "CMYK"])
+def test_a_photo_opens_upright_in_rgb_whatever_its_mode(tmp_path, mode):
+    """open_photo hands drawing RGB pixels; an RGB photo is no longer copied once more to
+    get them (a 12-megapixel photo is 36 MB a copy in a card worker)."""
+    source = Image.linear_gradient("L").resize((320, 200)).convert(mode)
+    path = tmp_path / f"photo-{mode}.jpg"
+    source.save(path, "JPEG", quality=95)
+    with Image.open(path) as im:
+        expected = im.convert("RGB").tobytes()
+    opened = open_photo(path, 1920)
+    assert opened.mode == "RGB" and opened.size == (320, 200) and opened.info == {}
+    assert opened.tobytes() == expected

@@ -7,6 +7,7 @@ pixels: a warm glow or a photo under a scrim, the small sparkle motif, and the t
 from __future__ import annotations
 
 import math
+from collections import OrderedDict
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -158,9 +159,59 @@ def _glow(fmt: Format, colours: Colours) -> Image.Image:
     return _glow_cached(fmt, colours).copy()
 
 
-@lru_cache(maxsize=32)  # every palette in every format: about 130 MB at most
+# The glows a worker keeps, in bytes per format (og 2.3 MB a palette, story 6.2 MB; the
+# glow and its reduction for previews count together). Kept for every palette, they held
+# 23 MB for og alone and about 150 MB with all four formats; making one again costs 5-16 ms,
+# so `render` hands a worker the glimmers of one palette after each other and a few kept per
+# format are as good as all. The newest of a format is always kept, whatever its size.
+GLOW_BYTES = 8_000_000
+
+
+class _Glows:
+    """The palettes' glows (and their reductions) last used, at most GLOW_BYTES a format."""
+
+    def __init__(self) -> None:
+        self.kept: OrderedDict[tuple, Image.Image] = OrderedDict()  # oldest use first
+
+    def get(self, key: tuple, make) -> Image.Image:
+        img = self.kept.get(key)
+        if img is not None:
+            self.kept.move_to_end(key)
+            return img
+        img = self.kept[key] = make()
+        fmt = key[0]
+        while self.bytes(fmt) > GLOW_BYTES:
+            older = next((k for k in self.kept if k[0] == fmt and k[1] != key[1]), None)
+            if older is None:
+                break
+            self._drop(fmt, older[1])
+        return img
+
+    def _drop(self, fmt: Format, colours: Colours) -> None:
+        for k in [k for k in self.kept if k[0] == fmt and k[1] == colours]:
+            del self.kept[k]
+
+    def bytes(self, fmt: Format | None = None) -> int:
+        return sum(_size(img) for k, img in self.kept.items() if fmt is None or k[0] == fmt)
+
+    def clear(self) -> None:
+        self.kept.clear()
+
+
+def _size(img: Image.Image) -> int:
+    return img.width * img.height * len(img.getbands())
+
+
+_glows = _Glows()
+
+
 def _glow_cached(fmt: Format, colours: Colours) -> Image.Image:
-    """The glow depends on format and palette only: drawn once per worker, not per card."""
+    """The glow depends on format and palette only: drawn once per worker and palette (while
+    kept, `GLOW_BYTES`), not per card. Read-only."""
+    return _glows.get((fmt, colours, 1), lambda: _make_glow(fmt, colours))
+
+
+def _make_glow(fmt: Format, colours: Colours) -> Image.Image:
     w, h = fmt.width, fmt.height
     base = Image.new("RGB", (w, h), colours.background)
     return Image.composite(Image.new("RGB", (w, h), colours.glow), base, _glow_mask(fmt))
@@ -356,9 +407,9 @@ def draw_card(layout: CardLayout, colours: Colours, photo: Image.Image | None = 
     return img
 
 
-@lru_cache(maxsize=64)
 def _reduced_glow(fmt: Format, colours: Colours, k: int) -> Image.Image:
-    return _glow_cached(fmt, colours).reduce(k)
+    """The glow reduced k times (for previews), kept and dropped with the glow."""
+    return _glows.get((fmt, colours, k), lambda: _glow_cached(fmt, colours).reduce(k))
 
 
 def reduced(img: Image.Image, k: int) -> Image.Image:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
 import re
 import struct
 import unicodedata
@@ -155,15 +156,38 @@ def coverage(face: Face) -> frozenset[int]:
 def load(face: Face, size: int) -> ImageFont.FreeTypeFont:
     """A raqm-shaped font; emoji always load at their one bitmap size.
 
-    The Latin faces load with their hinting switched off, from memory (`unhinted`; Pillow
-    keeps a copy per size, about 0.5 MB each)."""
+    The Latin faces load with their hinting switched off (`unhinted`), from one in-memory
+    file per face where the system has them (`_unhinted_file`)."""
     from PIL import ImageFont  # here: checking a text's coverage needs no imaging library
 
     data = unhinted(face)
-    return ImageFont.truetype(
-        io.BytesIO(data) if data is not None else str(face.path),
-        EMOJI_SIZE if face.emoji else size, layout_engine=ImageFont.Layout.RAQM,
-    )
+    source = str(face.path) if data is None else (_unhinted_file(face) or io.BytesIO(data))
+    return ImageFont.truetype(source, EMOJI_SIZE if face.emoji else size,
+                              layout_engine=ImageFont.Layout.RAQM)
+
+
+_UNHINTED_FILES: dict[Face, str | None] = {}
+
+
+def _unhinted_file(face: Face) -> str | None:
+    """A path to the unhinted face's bytes, held in an anonymous in-memory file (Linux), or
+    None. Pillow copies a font given as bytes into each size it loads (NotoSerif 0.6 MB a
+    size, and layout loads dozens of sizes: about 19 MB a card worker), while FreeType maps
+    a file it opens by path, so every size shares one copy. The file lives as long as this
+    process; a forked child inherits it with the same descriptor number."""
+    if face not in _UNHINTED_FILES:
+        path = None
+        data = unhinted(face)
+        if data is not None and hasattr(os, "memfd_create") and os.path.isdir("/proc/self/fd"):
+            try:
+                fd = os.memfd_create(f"glimmer-{face.file}", getattr(os, "MFD_CLOEXEC", 0))
+                with os.fdopen(os.dup(fd), "wb") as fh:
+                    fh.write(data)
+                path = f"/proc/self/fd/{fd}"
+            except OSError:
+                path = None
+        _UNHINTED_FILES[face] = path
+    return _UNHINTED_FILES[face]
 
 
 # The control value program of an unhinted face: PUSHB[1] 1 1, INSTCTRL. Setting the

@@ -30,24 +30,31 @@ from PIL import Image
 from ..entries import Entry
 from ..problems import Problem
 from ..settings import Settings
+from . import worker
 from .content import card_alt, card_text, palette_for
-from .design import FORMATS, PHOTO_COLOURS, colours_for, draw_card, layout_card, reduced
+from .design import FORMATS, CardText, colours_for
 from .drawable import undrawable
 from .fonts import fonts_digest
 from .layout import engine_versions
 from .model import Card
-from .photo import PhotoError, cover, open_photo
 from .shaping import shaping_versions
+from .worker import (  # noqa: F401  (MAX_BYTES, PREVIEW_BOX, preview_size: this module's API)
+    MAX_BYTES,
+    OG_SMALL,
+    PREVIEW_BOX,
+    CardInput,
+    _base,
+    encode_card,
+    encode_preview,
+    preview_size,
+)
 
-MAX_BYTES = 1_000_000  # Bluesky's limit for a link-card image, the tightest we serve
 MIME = {"png": "image/png", "jpg": "image/jpeg"}
 CARD_EXT = "jpg"  # what encode_card makes: known before a card is drawn
-PREVIEW_BOX = 480  # pages show cards at most ~240 CSS px: 2x for sharp phone screens
 PREVIEW_EXT = "jpg"  # what encode_preview makes
 PREVIEWS = "thumbs"  # beside cards/, so cards/<slug>/ holds exactly the cards people post
-# Older glimmers keep a half-size og card (600x315, the size platforms still show as a large
-# link preview) that is also their page thumbnail: a third of the bytes of og + preview.
-OG_SMALL = "og-small"
+PHOTO_HINT = ("replace the picture with a JPEG or PNG that opens on your computer; the card "
+              "uses the palette until then")
 
 
 @dataclass
@@ -88,13 +95,14 @@ def cache_key(entry: Entry, settings: Settings, fmt: str, photo_digest: str) -> 
     return cache_keys(entry, settings, (fmt,), photo_digest)[fmt]
 
 
-def cache_keys(entry: Entry, settings: Settings, formats: Sequence[str], photo_digest: str
-               ) -> dict[str, str]:
-    """The cache key of each format of one entry (what they share is gathered once)."""
+def cache_keys(entry: Entry, settings: Settings, formats: Sequence[str], photo_digest: str,
+               text: CardText | None = None) -> dict[str, str]:
+    """The cache key of each format of one entry (what they share is gathered once);
+    `text` is the entry's `card_text` if the caller has it already."""
     data = {
         "style": STYLE_VERSION,
         "engine": engine_digest(),
-        "text": asdict(card_text(entry, settings)),
+        "text": asdict(text or card_text(entry, settings)),
         "palette": asdict(palette_for(entry)),
         "slug": entry.slug,
         "photo": photo_digest,
@@ -103,30 +111,6 @@ def cache_keys(entry: Entry, settings: Settings, formats: Sequence[str], photo_d
     }
     return {fmt: hashlib.sha256(json.dumps({**data, "format": fmt}, sort_keys=True).encode())
             .hexdigest() for fmt in formats}
-
-
-def preview_size(width: int, height: int) -> tuple[int, int]:
-    """The card divided by the largest whole number that keeps its long side >= PREVIEW_BOX
-    (og 600x315, square 540x540, portrait 540x675, story 270x480)."""
-    k = max(1, max(width, height) // PREVIEW_BOX)
-    return -(-width // k), -(-height // k)
-
-
-def encode_preview(img: Image.Image) -> bytes:
-    """A small JPEG for page thumbnails: about a quarter of the card's bytes, same picture.
-
-    A whole-number box reduction only (`preview_size`; `design.reduced` reduces only what
-    was drawn over the glow), no second resampling step, and libjpeg-turbo instead of WebP:
-    a third of the CPU of a reduction, a bilinear step and WebP method 2, for a file about
-    twice the size (13-30 kB; benchmarks/card_encodings.py measures them). Default Huffman
-    tables: optimized ones take as long again as the encode for 6-8 % fewer bytes."""
-    k = max(1, max(img.size) // PREVIEW_BOX)
-    small = img if img.mode == "RGB" else img.convert("RGB")  # no copy: reduce makes one
-    if k > 1:
-        small = reduced(small, k)  # only what was drawn over the glow is reduced
-    out = io.BytesIO()
-    small.save(out, "JPEG", quality=80)
-    return out.getvalue()
 
 
 def encode(img: Image.Image, photo: bool) -> tuple[bytes, str]:
@@ -142,25 +126,14 @@ def encode(img: Image.Image, photo: bool) -> tuple[bytes, str]:
     return encode_card(img, True)
 
 
-def encode_card(img: Image.Image, photo: bool, compact: bool = False) -> tuple[bytes, str]:
-    """JPEG at quality 90 with 4:2:0 chroma subsampling; always within the byte budget.
+def card_input(entry: Entry, settings: Settings) -> CardInput:
+    """What one glimmer's cards are drawn from: all a worker needs (`worker.CardInput`)."""
+    return CardInput(entry.slug, card_text(entry, settings), colours_for(palette_for(entry)),
+                     entry.photo)
 
-    benchmarks/card_encodings.py chose it (16 sample cards per format): against full chroma
-    (4:4:4) 30-40 % less encode CPU and 12-18 % fewer bytes, the same SSIM on brightness
-    (0.997, worst tile 0.974) and tesseract reads every word it reads from the lossless
-    card. Card text is near-neutral on a tinted ground, so its edges live in brightness;
-    what halved colour resolution softens is the edge of an emoji or a sparkle (largest
-    Cb/Cr error 65 of 255, against 25), seen at 4x zoom only. `compact` spends as long again
-    on optimized Huffman tables (same pixels, 10 % smaller): for the half-size og card,
-    which older glimmers keep on the site for good (the full-size formats stay for a year,
-    `site_formats`). Photos step down in quality until they fit.
-    """
-    for quality in (90, 85, 80, 72, 64, 55, 45):
-        out = io.BytesIO()
-        img.save(out, "JPEG", quality=quality, optimize=compact or photo, subsampling=2)
-        if out.tell() <= MAX_BYTES:
-            break
-    return out.getvalue(), "jpg"
+
+def _photo_problem(entry: Entry, error: str) -> Problem:
+    return Problem(entry.source, entry.photo_line, 1, "photo", error, PHOTO_HINT, "warning")
 
 
 def draw_entry(entry: Entry, settings: Settings, formats: Sequence[str]
@@ -170,66 +143,24 @@ def draw_entry(entry: Entry, settings: Settings, formats: Sequence[str]
     Returns the images, whether they carry the entry's photo, and the problem that made a
     stand-in card (an unreadable photo) if there was one.
     """
-    photo = None
-    problem = None
-    if entry.photo is not None:
-        try:
-            photo = open_photo(entry.photo, max(max(f.width, f.height) for f in FORMATS.values()))
-        except PhotoError as exc:
-            problem = Problem(entry.source, entry.photo_line, 1, "photo", str(exc),
-                              "replace the picture with a JPEG or PNG that opens on your "
-                              "computer; the card uses the palette until then", "warning")
-    text = card_text(entry, settings)
-    seed = hashlib.sha256(entry.slug.encode()).digest()[1]
-    images = {}
-    for name in formats:
-        fmt = FORMATS[_base(name)]
-        layout = layout_card(text, fmt)
-        if photo is not None:
-            img = draw_card(layout, PHOTO_COLOURS, cover(photo, fmt.width, fmt.height), seed)
-        else:
-            img = draw_card(layout, colours_for(palette_for(entry)), None, seed)
-        images[name] = img.reduce(2) if name == OG_SMALL else img
-    return images, photo is not None, problem
-
-
-def _base(name: str) -> str:
-    return "og" if name == OG_SMALL else name
+    images, photo, error = worker.draw_input(card_input(entry, settings), formats)
+    return images, photo, None if error is None else _photo_problem(entry, error)
 
 
 def render_entry(entry: Entry, settings: Settings, formats: Sequence[str]
                  ) -> tuple[dict[str, tuple[bytes, str, bytes]], Problem | None]:
     """Every requested format of one entry, encoded, each with its preview."""
-    images, photo, problem = draw_entry(entry, settings, formats)
-    return {name: (*encode_card(img, photo, compact=name == OG_SMALL),
-                   b"" if name == OG_SMALL else encode_preview(img))  # its own thumbnail
-            for name, img in images.items()}, problem
+    images, error = worker.render_input(card_input(entry, settings), formats)
+    return images, None if error is None else _photo_problem(entry, error)
 
 
-def _render_job(job: tuple[Entry, Settings, tuple[str, ...]]):
-    return render_entry(*job)
-
-
-# How card workers start. "spawn": a fresh interpreter that imports the card code alone. A
-# forked worker is a copy of the build at the moment it forks (the journal, MkDocs' files and
-# every page source, 100-200 MB at N = 10,000), and as the build goes on writing to its own
-# copy, the worker is left sole owner of those pages: two workers held the whole build twice
-# over. A spawned worker's memory does not grow with the journal. Tests that patch drawing
-# functions in this process set "fork" so the workers see the patch.
+# How card workers start. "spawn": a fresh interpreter that imports the drawing code alone
+# (`worker`). A forked worker is a copy of the build at the moment it forks (the journal,
+# MkDocs' files and every page source, 100-200 MB at N = 10,000), and as the build goes on
+# writing to its own copy, the worker is left sole owner of those pages: two workers held the
+# whole build twice over. A spawned worker's memory does not grow with the journal. Tests
+# that patch drawing functions in this process set "fork" so the workers see the patch.
 START_METHOD = "spawn"
-_settings: Settings | None = None  # a spawned worker's settings, sent once (`_start_worker`)
-
-
-def _start_worker(settings: Settings) -> None:
-    global _settings
-    _settings = settings
-    _leave_interrupts_to_the_build()
-
-
-def _draw_job(job: tuple[Entry, tuple[str, ...]]):
-    """A worker's task: one entry's formats, with the settings it was started with."""
-    assert _settings is not None
-    return render_entry(job[0], _settings, job[1])
 
 
 def write_if_changed(path: Path, data: bytes) -> bool:
@@ -239,8 +170,11 @@ def write_if_changed(path: Path, data: bytes) -> bool:
             return False
     except OSError:
         pass
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except FileNotFoundError:  # the folder first (only then: a cold build writes thousands)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
@@ -255,16 +189,31 @@ def write_if_changed(path: Path, data: bytes) -> bool:
 def link_if_changed(source: Path, path: Path) -> None:
     """Publish a cached file as a hard link (no copy, no rewrite); copy where links fail."""
     try:
+        # A card new to this site (most of a cold build's): the link is made whole at once.
+        try:
+            os.link(source, path)
+            return
+        except FileNotFoundError:
+            if not source.exists():
+                raise
+            path.parent.mkdir(parents=True, exist_ok=True)
+            os.link(source, path)
+            return
+    except FileExistsError:
+        pass
+    except OSError:
+        write_if_changed(path, source.read_bytes())
+        return
+    try:
         if os.path.samefile(source, path):
             return
     except OSError:
         pass
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
         link = path.with_name(f".{path.name}.{os.getpid()}.link")
         link.unlink(missing_ok=True)
         os.link(source, link)
-        if path.exists() and filecmp.cmp(source, path, shallow=False):
+        if filecmp.cmp(source, path, shallow=False):
             link.unlink()  # same bytes already there: keep that file as it is
             return
         os.replace(link, path)
@@ -442,7 +391,7 @@ class CardJob:
 
 @contextlib.contextmanager
 def _workers_born_deaf(spawning: bool):
-    """A spawned worker imports for a while before `_start_worker` runs; a Ctrl-C then
+    """A spawned worker imports for a while before `worker.start_worker` runs; a Ctrl-C then
     would kill it with a traceback and leave the pool broken. Started while this process
     ignores Ctrl-C, a worker ignores it from its first instruction (the disposition survives
     exec, and Python keeps an ignored SIGINT ignored). Only the main thread may do this."""
@@ -454,12 +403,6 @@ def _workers_born_deaf(spawning: bool):
         yield
     finally:
         signal.signal(signal.SIGINT, before)
-
-
-def _leave_interrupts_to_the_build() -> None:
-    """Ctrl-C reaches every process of the terminal's group: a worker ignores it and the
-    build stops the pool (`CardJob.cancel`), instead of each worker printing a traceback."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def start_cards(
@@ -494,7 +437,7 @@ def start_cards(
     wanted = {e.slug: tuple(f for f in per_entry.get(e.slug, formats) if f in allowed)
               for e in entries}
     job = CardJob(result, sum(len(v) for v in wanted.values()), progress)
-    todo: list[tuple[Entry, tuple[str, ...], dict[str, str]]] = []
+    todo: list[tuple[Entry, tuple[str, ...], dict[str, str], CardInput]] = []
     alts: dict[str, str] = {}  # one alt text for every format of a glimmer
 
     def card(entry: Entry, name: str, size: int | None) -> Card:
@@ -538,7 +481,8 @@ def start_cards(
         result.undrawable += len(missing)
         result.problems.extend(missing)
         digest = _photo_digest(entry)
-        keys = cache_keys(entry, settings, wanted[entry.slug], digest)
+        drawn_from = card_input(entry, settings)
+        keys = cache_keys(entry, settings, wanted[entry.slug], digest, drawn_from.text)
         result.keys.update(keys.values())
         result.keys_by_slug[entry.slug] = keys
         missing = []
@@ -553,10 +497,11 @@ def start_cards(
                 pass  # pruned by another build sharing the cache since we looked: draw it
             missing.append(fmt)
         if missing:
-            todo.append((entry, tuple(missing), keys))
+            todo.append((entry, tuple(missing), keys, drawn_from))
 
     def collect(entry: Entry, keys: dict[str, str], output) -> None:
-        images, problem = output
+        images, error = output
+        problem = None if error is None else _photo_problem(entry, error)
         with job._lock:
             if problem is not None:
                 result.problems.append(problem)
@@ -577,16 +522,22 @@ def start_cards(
 
     # Link cards first: feeds need their sizes in bytes before pages are written; the
     # formats people download can follow while pages are built.
-    first = [(e, tuple(f for f in fmts if _base(f) == "og"), keys) for e, fmts, keys in todo]
-    then = [(e, tuple(f for f in fmts if _base(f) != "og"), keys) for e, fmts, keys in todo]
-    tasks = [t for t in (*first, *then) if t[1]]
+    # Within each, glimmers of one palette follow each other: a worker keeps only a few
+    # palettes' backgrounds (`design.GLOW_BYTES`), and makes each one once.
+    def by_palette(task) -> tuple:
+        drawn_from = task[3]
+        return drawn_from.photo is not None, drawn_from.colours.background, drawn_from.colours.glow
+
+    first = [(e, tuple(f for f in fmts if _base(f) == "og"), keys, i) for e, fmts, keys, i in todo]
+    then = [(e, tuple(f for f in fmts if _base(f) != "og"), keys, i) for e, fmts, keys, i in todo]
+    tasks = [t for phase in (first, then) for t in sorted(phase, key=by_palette) if t[1]]
     workers = workers or os.cpu_count() or 1
     if workers == 1 or not tasks:
-        for entry, fmts, keys in tasks:
-            collect(entry, keys, render_entry(entry, settings, fmts))
+        for entry, fmts, keys, drawn_from in tasks:
+            collect(entry, keys, worker.render_input(drawn_from, fmts))
         return job
 
-    for entry, fmts, _ in tasks:
+    for entry, fmts, _, _ in tasks:
         for name in fmts:
             job._drawing.add((entry.slug, _base(name)))
             result.cards.setdefault(entry.slug, {})[_base(name)] = card(entry, name, None)
@@ -595,20 +546,20 @@ def start_cards(
     # fonts first. concurrent.futures' process pool (and multiprocessing) load only here.
     if len(tasks) <= 2:
         job._pool = futures.ThreadPoolExecutor(max_workers=1)
-        job._hand = lambda task: job._pool.submit(_render_job, (task[0], settings, task[1]))
+        job._hand = lambda task: job._pool.submit(worker.draw_job, (task[3], task[1]))
     else:
         import multiprocessing
 
         count = min(workers, len(tasks))
         job._pool = futures.ProcessPoolExecutor(
             max_workers=count, mp_context=multiprocessing.get_context(START_METHOD),
-            initializer=_start_worker, initargs=(settings,))
-        job._hand = lambda task: job._pool.submit(_draw_job, (task[0], task[1]))
+            initializer=worker.start_worker)
+        job._hand = lambda task: job._pool.submit(worker.draw_job, (task[3], task[1]))
         # One drawing at work in each worker and one waiting for it, so none goes idle.
         job.limit = 2 * count
 
     def done(task, future) -> None:
-        entry, fmts, keys = task
+        entry, fmts, keys, _ = task
         try:
             if not future.cancelled():
                 collect(entry, keys, future.result())
