@@ -161,6 +161,9 @@ def render_entry(entry: Entry, settings: Settings, formats: Sequence[str]
 # whole build twice over. A spawned worker's memory does not grow with the journal. Tests
 # that patch drawing functions in this process set "fork" so the workers see the patch.
 START_METHOD = "spawn"
+# Up to this many cards are drawn by a thread of the build, not by worker processes: two
+# glimmers' four formats and the half-size og cards of a couple that left the recent window.
+FEW_CARDS = 10
 
 
 def write_if_changed(path: Path, data: bytes) -> bool:
@@ -541,10 +544,11 @@ def start_cards(
         for name in fmts:
             job._drawing.add((entry.slug, _base(name)))
             result.cards.setdefault(entry.slug, {})[_base(name)] = card(entry, name, None)
-    # An edit's one or two glimmers: a thread beside the page build (Pillow lets go of the
-    # interpreter while it rasterises and encodes), not processes that must start and load
-    # fonts first. concurrent.futures' process pool (and multiprocessing) load only here.
-    if len(tasks) <= 2:
+    # An edit's or a new glimmer's few cards: a thread beside the page build (Pillow lets go
+    # of the interpreter while it rasterises and encodes), not processes that must start and
+    # load fonts first (about half a second of CPU each, on the cores the page build needs).
+    # concurrent.futures' process pool (and multiprocessing) load only here.
+    if sum(len(fmts) for _, fmts, _, _ in tasks) <= FEW_CARDS:
         job._pool = futures.ThreadPoolExecutor(max_workers=1)
         job._hand = lambda task: job._pool.submit(worker.draw_job, (task[3], task[1]))
     else:
