@@ -156,7 +156,7 @@ class Entry:
 
     @property
     def body_text(self) -> str:
-        text = self.__dict__["_body_text"]
+        text = self.__dict__.get("_body_text")
         if text is None:
             text = markup.plain_text(self.body)
             object.__setattr__(self, "_body_text", text)
@@ -165,7 +165,7 @@ class Entry:
     @property
     def excerpt(self) -> str:
         """The first sentence or two of the body (or `felt`), as plain text."""
-        text = self.__dict__["_excerpt"]
+        text = self.__dict__.get("_excerpt")
         if text is None:
             text = markup.excerpt(self.body_text) or (self.felt or "")
             object.__setattr__(self, "_excerpt", text)
