@@ -19,7 +19,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, date, datetime, time
-from functools import cached_property, lru_cache
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -147,14 +147,29 @@ class Entry:
         """Site-relative permalink: it depends on the file name only, never on the title."""
         return f"glimmers/{self.slug}/"
 
-    @cached_property
-    def body_text(self) -> str:
-        return markup.plain_text(self.body)
+    def __post_init__(self) -> None:
+        # Room for the two texts made on first use, made here in the same order for every
+        # entry: an attribute added later (as functools.cached_property does) turns the
+        # entry's shared-key dict into a dict of its own, 1.3 kB more per entry.
+        object.__setattr__(self, "_body_text", None)
+        object.__setattr__(self, "_excerpt", None)
 
-    @cached_property
+    @property
+    def body_text(self) -> str:
+        text = self.__dict__.get("_body_text")
+        if text is None:
+            text = markup.plain_text(self.body)
+            object.__setattr__(self, "_body_text", text)
+        return text
+
+    @property
     def excerpt(self) -> str:
         """The first sentence or two of the body (or `felt`), as plain text."""
-        return markup.excerpt(self.body_text) or (self.felt or "")
+        text = self.__dict__.get("_excerpt")
+        if text is None:
+            text = markup.excerpt(self.body_text) or (self.felt or "")
+            object.__setattr__(self, "_excerpt", text)
+        return text
 
 
 @dataclass

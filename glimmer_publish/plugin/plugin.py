@@ -78,6 +78,32 @@ class PageFile(File):
         return file
 
 
+class DataFile(File):
+    """A generated file that is not a page (a feed, on this day's index): MkDocs would keep
+    its bytes until the build ends; they are let go once written to the site."""
+
+    def copy_file(self, dirty: bool = False) -> None:
+        super().copy_file(dirty)
+        self._content = None
+
+    def is_modified(self) -> bool:
+        return True
+
+
+_NO_ANCHORS: frozenset[str] = frozenset()
+_NO_LINKS: dict = {}
+
+
+def _share_empty_anchors(page: Page) -> None:
+    """A generated page's Markdown is its front matter alone: MkDocs gives each such page
+    an empty set of anchors and an empty dict of links to check, about 600 bytes a page
+    until the build ends. Empty, they are one shared object for every page."""
+    if not getattr(page, "present_anchor_ids", True):
+        page.present_anchor_ids = _NO_ANCHORS
+    if not getattr(page, "links_to_anchors", True):
+        page.links_to_anchors = _NO_LINKS
+
+
 class GlimmerPlugin(BasePlugin[GlimmerConfig]):
     supports_multiple_instances = False
 
@@ -268,7 +294,7 @@ class GlimmerPlugin(BasePlugin[GlimmerConfig]):
         published = [e for e in entries if not e.draft]  # feeds are never a preview
         og = {slug: fmts["og"] for slug, fmts in self.cards.items() if "og" in fmts}
         for path, data in build_feeds(published, self.settings, cards=og).items():
-            self._add(files, File.generated(config, path, content=data))
+            self._add(files, DataFile.generated(config, path, content=data))
         if config.nav is None:
             config.nav = self._nav(files)
             # Entry pages are meant to live outside the menu: don't list them as "omitted".
@@ -387,7 +413,7 @@ class GlimmerPlugin(BasePlugin[GlimmerConfig]):
             out.append(practice.write_page(self.write_link, self.labels,
                                            self.config.write_link == "unlisted"))
         for path, content in data.items():
-            self._add(files, File.generated(config, path, content=content))
+            self._add(files, DataFile.generated(config, path, content=content))
         return out
 
     def _cards(self, entries: list[Entry], out_dir: Path) -> dict[str, dict[str, Card]]:
@@ -588,6 +614,8 @@ class GlimmerPlugin(BasePlugin[GlimmerConfig]):
         MkDocs reads every page before it writes any, and keeps each page's HTML until the
         build ends: unless another plugin wants to see our pages' HTML here, each is drawn
         just before it is written (`on_page_context`), so a build holds one at a time."""
+        if isinstance(page.file, PageFile):
+            _share_empty_anchors(page)
         if self._draw_late(config):
             return html
         return self._draw(html, page)
@@ -676,9 +704,12 @@ class GlimmerPlugin(BasePlugin[GlimmerConfig]):
     def _let_page_go(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         """MkDocs keeps every page until the build ends, each with its Markdown and HTML; a
         generated page needs neither once written (its search entries are taken), so a build
-        holds one page's text at a time, not the whole journal's."""
+        holds one page's text at a time, not the whole journal's. Nor does it need what it
+        was drawn from: its source (the listings' views, a year's days) and front matter."""
         if isinstance(page.file, PageFile):
             page.markdown = page.content = None
+            page.file.make = page.file._made = None
+            self.sources.pop(page.file.src_uri, None)
         return output
 
     on_post_page = CombinedEvent(_post_page, _let_page_go)
