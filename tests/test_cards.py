@@ -342,6 +342,30 @@ def _children() -> dict[str, str]:
 
 
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+def _eight_cards_started(tmp_path):
+    """The sample glimmers' og and story cards, started with two workers allowed: the job,
+    where it writes, and the processes that started while it was handed out."""
+    from glimmer_publish.cards import render
+
+    j = TmpJournal(tmp_path)
+    write_samples(j)
+    entries = load_journal(j.settings).entries
+    out = tmp_path / "site"
+    before = _children()
+    job = render.start_cards(entries, j.settings, out, formats=["og", "story"], workers=2)
+    started = [c for pid, c in _children().items()
+               if pid not in before and "resource_tracker" not in c]
+    return job, out, started
+
+
+def _all_arrived(job, out) -> None:
+    result = job.wait()
+    assert result.rendered == 8 and not result.problems
+    for cards in result.cards.values():
+        for card in cards.values():
+            assert (out / card.path).stat().st_size == card.size > 0
+
+
 def test_card_workers_are_fresh_processes_handed_a_few_drawings_at_a_time(tmp_path,
                                                                           monkeypatch):
     """Memory at N = 10,000 (issue 14): a worker forked from the build carried a copy of it,
@@ -351,21 +375,10 @@ def test_card_workers_are_fresh_processes_handed_a_few_drawings_at_a_time(tmp_pa
     from glimmer_publish.cards import render
 
     monkeypatch.setattr(render, "FEW_CARDS", 2)  # these eight cards are a job for workers
-    j = TmpJournal(tmp_path)
-    write_samples(j)
-    entries = load_journal(j.settings).entries
-    out = tmp_path / "site"
-    before = _children()
-    job = render.start_cards(entries, j.settings, out, formats=["og", "story"], workers=2)
-    workers = [c for pid, c in _children().items()
-               if pid not in before and "resource_tracker" not in c]
-    result = job.wait()
+    job, out, workers = _eight_cards_started(tmp_path)
     assert workers and all("spawn_main" in c for c in workers), workers
-    assert result.rendered == 2 * len(entries) == 8 and not result.problems
+    _all_arrived(job, out)
     assert job.limit == 4 and 1 <= job.most_in_flight <= 4
-    for cards in result.cards.values():
-        for card in cards.values():
-            assert (out / card.path).stat().st_size == card.size > 0
 
 
 def test_a_few_cards_are_drawn_beside_the_build_without_starting_workers(tmp_path):
@@ -373,19 +386,10 @@ def test_a_few_cards_are_drawn_beside_the_build_without_starting_workers(tmp_pat
     than drawing them, on the cores the page build needs."""
     from glimmer_publish.cards import render
 
-    j = TmpJournal(tmp_path)
-    write_samples(j)
-    entries = load_journal(j.settings).entries
-    out = tmp_path / "site"
-    before = _children()
-    job = render.start_cards(entries, j.settings, out, formats=["og", "story"], workers=2)
-    started = [c for pid, c in _children().items() if pid not in before]
-    result = job.wait()
-    assert 2 * len(entries) <= render.FEW_CARDS
-    assert started == [] and result.rendered == 2 * len(entries) and not result.problems
-    for cards in result.cards.values():
-        for card in cards.values():
-            assert (out / card.path).stat().st_size == card.size > 0
+    assert render.FEW_CARDS >= 8
+    job, out, started = _eight_cards_started(tmp_path)
+    assert started == []
+    _all_arrived(job, out)
 
 
 def _sigint_ignored(queue) -> None:
