@@ -43,6 +43,7 @@ sys.path.insert(0, str(HERE.parent))
 
 import synth  # noqa: E402
 
+from glimmer_publish.cards.content import palette_for  # noqa: E402
 from glimmer_publish.cards.render import (  # noqa: E402
     draw_entry,
     encode_card,
@@ -54,6 +55,11 @@ from glimmer_publish.settings import load_settings  # noqa: E402
 
 FORMATS = ("og", "square", "portrait", "story")
 PHASES = ("drawing", "encode", "preview")
+
+
+def by_palette(entry) -> tuple:
+    palette = palette_for(entry)
+    return entry.photo is not None, repr(palette)
 
 
 def time_card(entry, settings, fmt: str) -> dict[str, float]:
@@ -153,6 +159,9 @@ def main(argv: list[str] | None = None) -> int:
         settings = load_settings(project / "mkdocs.yml")
         entries = load_journal(settings).entries
         warm, timed = entries[:args.warmup], entries[args.warmup:]
+        # In the order the pool hands them to a worker: glimmers of one palette after each
+        # other, so a worker's few kept backgrounds (`design.GLOW_BYTES`) are made once each.
+        timed.sort(key=by_palette)
         for entry in warm:
             for fmt in formats:
                 time_card(entry, settings, fmt)
