@@ -18,7 +18,7 @@ import os
 import signal
 import tempfile
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent import futures
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache, partial
@@ -173,6 +173,16 @@ def write_if_changed(path: Path, data: bytes) -> bool:
             return False
     except OSError:
         pass
+    return _write_atomically(path, (data,))
+
+
+def write_parts_if_changed(path: Path, parts: Iterable[bytes]) -> bool:
+    """`write_if_changed(path, b"".join(parts))` without holding all the bytes at once: they
+    are written aside, then compared with the file there."""
+    return _write_atomically(path, parts, unless_same=True)
+
+
+def _write_atomically(path: Path, parts: Iterable[bytes], unless_same: bool = False) -> bool:
     try:
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     except FileNotFoundError:  # the folder first (only then: a cold build writes thousands)
@@ -180,7 +190,11 @@ def write_if_changed(path: Path, data: bytes) -> bool:
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+            for part in parts:
+                fh.write(part)
+        if unless_same and path.is_file() and filecmp.cmp(tmp, path, shallow=False):
+            os.unlink(tmp)
+            return False
         os.chmod(tmp, 0o644)  # mkstemp makes files private; cards are published
         os.replace(tmp, path)
     except BaseException:

@@ -12,18 +12,17 @@ The store lives in the journal's cache folder (see `PageStore`).
 from __future__ import annotations
 
 import contextlib
-import filecmp
 import hashlib
+import itertools
 import json
 import os
 import re
-import tempfile
 from collections.abc import Iterable, Iterator, Mapping
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from ..cards.render import write_if_changed
+from ..cards.render import write_if_changed, write_parts_if_changed
 from ..installed import digest, installed_digest
 
 PACKAGE = Path(__file__).resolve().parent.parent
@@ -178,8 +177,8 @@ class PageStore:
             return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
         parts = (f"{dump(k)}:{dump(v)}".encode() for k, v in pages.items())
-        write_parts_if_changed(self.index_file, [
-            f'{{"version":{dump(VERSION)},"pages":{{'.encode(), *_joined(parts), b"}}"])
+        write_parts_if_changed(self.index_file, itertools.chain(
+            [f'{{"version":{dump(VERSION)},"pages":{{'.encode()], _joined(parts), [b"}}"]))
 
     def place(self, key: str, target: str) -> None:
         """The stored page at `target`, as a hard link (a copy where links fail). Unlike the
@@ -242,25 +241,6 @@ def _joined(parts: Iterable[bytes], size: int = 1 << 20) -> Iterator[bytes]:
             piece, held = [], 0
     if piece:
         yield b"".join(piece)
-
-
-def write_parts_if_changed(path: Path, parts: Iterable[bytes]) -> bool:
-    """`write_if_changed(path, b"".join(parts))` without holding all the bytes at once."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            for part in parts:
-                fh.write(part)
-        if path.is_file() and filecmp.cmp(tmp, path, shallow=False):
-            os.unlink(tmp)
-            return False
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return True
 
 
 def _html_names(index: Path) -> set[str]:
