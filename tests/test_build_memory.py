@@ -12,31 +12,15 @@ from pathlib import Path
 
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
+from test_site_build import config_text
 
 from glimmer_publish.plugin.plugin import DataFile, PageFile
 
 REPO = Path(__file__).resolve().parent.parent
 
-CONFIG = """\
-site_name: Tiny Test Journal
-site_url: https://example.org/journal/
-theme:
-  name: material
-  custom_dir: theme
-  font: false
-plugins:
-  - search
-  - glimmer:
-      page_size: 1
-      card_formats: [og]
-      cache_dir: {cache}
-"""
-
-
 def _journal(journal) -> Path:
     root = journal.root
-    (root / "mkdocs.yml").write_text(
-        CONFIG.format(cache=json.dumps(str(root / ".cache"))), "utf-8")
+    (root / "mkdocs.yml").write_text(config_text(root / ".cache"), "utf-8")
     shutil.copytree(REPO / "theme", root / "theme")
     (root / "docs").mkdir()
     journal.entry("2026-03-14-kettle.md", "Sun on the kettle", "2026-03-14",
