@@ -172,6 +172,35 @@ def test_an_entry_saved_again_unchanged_builds_nothing(journal, capsys):
     assert NOTHING in build(capsys)
 
 
+def test_a_git_stash_and_pop_builds_nothing(journal, capsys, tmp_path):
+    """What the README promises, with real git: an entry edited, stashed (git writes the old
+    bytes back) and built, then popped (the edit comes back) and built: the first build has
+    nothing to do, the second shows the edit, the third has nothing to do again."""
+    import subprocess
+
+    env = {**os.environ, "GIT_CONFIG_GLOBAL": str(tmp_path / "gitconfig"),
+           "GIT_CONFIG_NOSYSTEM": "1", "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@t",
+           "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@t"}
+
+    def git(*args: str) -> None:
+        done = subprocess.run(["git", *args], cwd=journal, env=env, capture_output=True,
+                              text=True, timeout=120)
+        assert done.returncode == 0, done.stderr
+
+    git("init", "-q")
+    git("add", "entries")
+    git("commit", "-q", "-m", "journal")
+    build(capsys)
+    assert NOTHING in build(capsys)
+    words = edit_entry(journal)
+    git("stash", "-q")
+    assert NOTHING in build(capsys)
+    git("stash", "pop", "-q")
+    assert NOTHING not in build(capsys)
+    assert words in page(journal, f"glimmers/{EDITED.removesuffix('.md')}")
+    assert NOTHING in build(capsys)
+
+
 def test_an_entry_rewritten_behind_its_old_times_builds(journal, capsys, monkeypatch):
     """Bytes changed, size kept, mtime put back as it was (a tool that restores times):
     the build must still see the new words."""
