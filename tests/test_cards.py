@@ -469,10 +469,10 @@ def test_cards_are_drawn_one_palette_after_another_and_every_format_arrives(tmp_
 
 
 def test_publishing_a_cached_card_links_it_and_keeps_a_file_that_holds_the_same_bytes(tmp_path):
-    """render.link_if_changed: a new card is a hard link to the cache (folders made as
+    """files.link_if_changed: a new card is a hard link to the cache (folders made as
     needed); a site file with other bytes is replaced by the link; one with the same bytes
     is left as it is (its inode and time: nothing for a deploy to upload)."""
-    from glimmer_publish.cards.render import link_if_changed
+    from glimmer_publish.files import link_if_changed
 
     cached = tmp_path / "cache" / "k.jpg"
     cached.parent.mkdir()
@@ -508,3 +508,46 @@ def test_a_photo_opens_upright_in_rgb_whatever_its_mode(tmp_path, mode):
     opened = open_photo(path, 1920)
     assert opened.mode == "RGB" and opened.size == (320, 200) and opened.info == {}
     assert opened.tobytes() == expected
+
+
+def test_a_worker_stores_cards_in_the_cache_and_hands_back_where_not_bytes(tmp_path):
+    """worker.draw_batch: each card and its preview are written into the card cache under
+    their keys, byte for byte what drawing gives; a card drawn without its unusable photo
+    comes back as bytes and is never cached (its problem must show on every build)."""
+    from glimmer_publish.cards import render, worker
+
+    j = TmpJournal(tmp_path)
+    j.write("pic.jpg", photo_bytes()[:400])  # cut short: it fails only when decoded
+    j.entry("2026-02-01-kettle.md", "Sun on the kettle", body="Steam and light.")
+    j.entry("2026-02-02-pic.md", "A picture", photo="pic.jpg", photo_alt="A picture")
+    entries = {e.slug: e for e in load_journal(j.settings).entries}
+    kettle, pic = (next(e for s, e in entries.items() if s.endswith(n)) for n in ("kettle", "pic"))
+    cache = tmp_path / "cache" / "cards"
+    batch = [(render.card_input(e, j.settings), ("og", "og-small"), {"og": f"{e.slug}-a",
+              "og-small": f"{e.slug}-b"}) for e in (kettle, pic)]
+    good, bad = worker.draw_batch(cache, batch)
+
+    expected, error = worker.render_input(batch[0][0], ("og", "og-small"))
+    assert error is None and good[1] is None
+    for name, (data, ext, preview) in expected.items():
+        card, got_ext, shown = good[0][name]
+        assert card == cache / f"{kettle.slug}-{'a' if name == 'og' else 'b'}.jpg"
+        assert got_ext == ext and card.read_bytes() == data
+        if name == "og":
+            assert shown == cache.parent / "thumbs" / f"{kettle.slug}-a.jpg"
+            assert shown.read_bytes() == preview
+        else:  # the half-size og card is its own thumbnail
+            assert shown == b""
+    images, problem = bad
+    assert problem and all(isinstance(data, bytes) and data for data, _, _ in images.values())
+    assert not list(cache.glob(f"{pic.slug}*")), "a stand-in card is never cached"
+
+
+def test_the_pool_is_handed_glimmers_in_order_in_batches_of_a_few_cards():
+    from glimmer_publish.cards.render import _batches
+
+    tasks = [(f"g{i}", ("og", "square", "story")[: 1 + i % 3]) for i in range(10)]
+    batches = list(_batches(tasks, 4))
+    assert [t for b in batches for t in b] == tasks
+    assert all(sum(len(t[1]) for t in b) >= 4 for b in batches[:-1])
+    assert all(sum(len(t[1]) for t in b[:-1]) < 4 for b in batches)

@@ -9,16 +9,14 @@ long as it should — across code changes that leave the pixels alone.
 from __future__ import annotations
 
 import contextlib
-import filecmp
 import gc
 import hashlib
 import io
 import json
 import os
 import signal
-import tempfile
 import threading
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent import futures
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache, partial
@@ -28,6 +26,7 @@ import PIL
 from PIL import Image
 
 from ..entries import Entry
+from ..files import link_if_changed, write_if_changed
 from ..problems import Problem
 from ..settings import Settings
 from . import worker
@@ -39,9 +38,12 @@ from .layout import engine_versions
 from .model import Card
 from .shaping import shaping_versions
 from .worker import (  # noqa: F401  (MAX_BYTES, PREVIEW_BOX, preview_size: this module's API)
+    CARD_EXT,
     MAX_BYTES,
     OG_SMALL,
     PREVIEW_BOX,
+    PREVIEW_EXT,
+    PREVIEWS,
     CardInput,
     _base,
     encode_card,
@@ -50,9 +52,6 @@ from .worker import (  # noqa: F401  (MAX_BYTES, PREVIEW_BOX, preview_size: this
 )
 
 MIME = {"png": "image/png", "jpg": "image/jpeg"}
-CARD_EXT = "jpg"  # what encode_card makes: known before a card is drawn
-PREVIEW_EXT = "jpg"  # what encode_preview makes
-PREVIEWS = "thumbs"  # beside cards/, so cards/<slug>/ holds exactly the cards people post
 PHOTO_HINT = ("replace the picture with a JPEG or PNG that opens on your computer; the card "
               "uses the palette until then")
 
@@ -164,78 +163,23 @@ START_METHOD = "spawn"
 # Up to this many cards are drawn by a thread of the build, not by worker processes: two
 # glimmers' four formats and the half-size og cards of a couple that left the recent window.
 FEW_CARDS = 10
+# Cards a worker is handed at a time (a few glimmers' worth): fewer round trips through the
+# pool's pipes and threads, yet every worker gets at least four batches to even out the end.
+BATCH_CARDS = 8
 
 
-def write_if_changed(path: Path, data: bytes) -> bool:
-    """Atomically write `data` unless the file already holds exactly these bytes."""
-    try:
-        if path.stat().st_size == len(data) and path.read_bytes() == data:
-            return False
-    except OSError:
-        pass
-    return _write_atomically(path, (data,))
-
-
-def write_parts_if_changed(path: Path, parts: Iterable[bytes]) -> bool:
-    """`write_if_changed(path, b"".join(parts))` without holding all the bytes at once: they
-    are written aside, then compared with the file there."""
-    return _write_atomically(path, parts, unless_same=True)
-
-
-def _write_atomically(path: Path, parts: Iterable[bytes], unless_same: bool = False) -> bool:
-    try:
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    except FileNotFoundError:  # the folder first (only then: a cold build writes thousands)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            for part in parts:
-                fh.write(part)
-        if unless_same and path.is_file() and filecmp.cmp(tmp, path, shallow=False):
-            os.unlink(tmp)
-            return False
-        os.chmod(tmp, 0o644)  # mkstemp makes files private; cards are published
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return True
-
-
-def link_if_changed(source: Path, path: Path) -> None:
-    """Publish a cached file as a hard link (no copy, no rewrite); copy where links fail."""
-    try:
-        # A card new to this site (most of a cold build's): the link is made whole at once.
-        try:
-            os.link(source, path)
-            return
-        except FileNotFoundError:
-            if not source.exists():
-                raise
-            path.parent.mkdir(parents=True, exist_ok=True)
-            os.link(source, path)
-            return
-    except FileExistsError:
-        pass
-    except OSError:
-        write_if_changed(path, source.read_bytes())
-        return
-    try:
-        if os.path.samefile(source, path):
-            return
-    except OSError:
-        pass
-    try:
-        link = path.with_name(f".{path.name}.{os.getpid()}.link")
-        link.unlink(missing_ok=True)
-        os.link(source, link)
-        if filecmp.cmp(source, path, shallow=False):
-            link.unlink()  # same bytes already there: keep that file as it is
-            return
-        os.replace(link, path)
-    except OSError:
-        write_if_changed(path, source.read_bytes())
+def _batches(tasks: list, cards: int) -> Iterator[list]:
+    """Consecutive glimmers (palette order kept) in batches of about `cards` cards."""
+    batch: list = []
+    size = 0
+    for task in tasks:
+        batch.append(task)
+        size += len(task[1])
+        if size >= cards:
+            yield batch
+            batch, size = [], 0
+    if batch:
+        yield batch
 
 
 def site_formats(entries: Sequence[Entry], settings: Settings) -> dict[str, tuple[str, ...]]:
@@ -516,7 +460,8 @@ def start_cards(
         if missing:
             todo.append((entry, tuple(missing), keys, drawn_from))
 
-    def collect(entry: Entry, keys: dict[str, str], output) -> None:
+    def collect(entry: Entry, output) -> None:
+        """One glimmer's cards from a drawing: files in the cache, or a stand-in's bytes."""
         images, error = output
         problem = None if error is None else _photo_problem(entry, error)
         with job._lock:
@@ -525,13 +470,6 @@ def start_cards(
         for name, (data, ext, preview) in images.items():
             if ext != CARD_EXT:  # the metadata above promised this extension
                 raise RuntimeError(f"a card was encoded as {ext}, not {CARD_EXT}")
-            if problem is None:  # a stand-in card is never cached: the problem shows every build
-                if preview:
-                    preview_file = cache.parent / PREVIEWS / f"{keys[name]}.{PREVIEW_EXT}"
-                    write_if_changed(preview_file, preview)
-                    preview = preview_file  # published as a link, as later builds will
-                write_if_changed(cache / f"{keys[name]}.{ext}", data)
-                data = cache / f"{keys[name]}.{ext}"
             publish(entry, name, data, preview)
             with job._lock:
                 result.failed += problem is not None
@@ -549,9 +487,15 @@ def start_cards(
     then = [(e, tuple(f for f in fmts if _base(f) != "og"), keys, i) for e, fmts, keys, i in todo]
     tasks = [t for phase in (first, then) for t in sorted(phase, key=by_palette) if t[1]]
     workers = workers or os.cpu_count() or 1
+    cards_to_draw = sum(len(fmts) for _, fmts, _, _ in tasks)
+
+    def draw(batch: list) -> list:
+        """What a worker is handed for a few glimmers (`worker.draw_batch`)."""
+        return [(i, fmts, {name: keys[name] for name in fmts}) for _, fmts, keys, i in batch]
+
     if workers == 1 or not tasks:
-        for entry, fmts, keys, drawn_from in tasks:
-            collect(entry, keys, worker.render_input(drawn_from, fmts))
+        for task in tasks:
+            collect(task[0], worker.draw_batch(cache, draw([task]))[0])
         return job
 
     for entry, fmts, _, _ in tasks:
@@ -562,9 +506,9 @@ def start_cards(
     # of the interpreter while it rasterises and encodes), not processes that must start and
     # load fonts first (about half a second of CPU each, on the cores the page build needs).
     # concurrent.futures' process pool (and multiprocessing) load only here.
-    if sum(len(fmts) for _, fmts, _, _ in tasks) <= FEW_CARDS:
+    if cards_to_draw <= FEW_CARDS:
         job._pool = futures.ThreadPoolExecutor(max_workers=1)
-        job._hand = lambda task: job._pool.submit(worker.draw_job, (task[3], task[1]))
+        count = 1
     else:
         import multiprocessing
 
@@ -572,30 +516,31 @@ def start_cards(
         job._pool = futures.ProcessPoolExecutor(
             max_workers=count, mp_context=multiprocessing.get_context(START_METHOD),
             initializer=worker.start_worker)
-        job._hand = lambda task: job._pool.submit(worker.draw_job, (task[3], task[1]))
-        # One drawing at work in each worker and one waiting for it, so none goes idle.
+        # One batch at work in each worker and one waiting for it, so none goes idle.
         job.limit = 2 * count
+    job._hand = lambda batch: job._pool.submit(worker.draw_batch, cache, draw(batch))
 
-    def done(task, future) -> None:
-        entry, fmts, keys, _ = task
+    def done(batch, future) -> None:
         try:
             if not future.cancelled():
-                collect(entry, keys, future.result())
+                for (entry, _, _, _), output in zip(batch, future.result(), strict=True):
+                    collect(entry, output)
         except BaseException as exc:  # kept for wait(), which raises it
             with job._lock:
                 job._error = job._error or exc
             job.cancel()
         finally:
-            with job._drawn:  # its bytes are in the site: the future need not keep them
+            with job._drawn:  # its cards are in the site: the future need not keep them
                 job._futures.discard(future)
-                for name in fmts:
-                    job._drawing.discard((entry.slug, _base(name)))
+                for entry, fmts, _, _ in batch:
+                    for name in fmts:
+                        job._drawing.discard((entry.slug, _base(name)))
                 job._drawn.notify_all()
             job._feed()
             job._let_workers_go()
 
     job._finished = done  # type: ignore[method-assign]
-    job._todo = iter(tasks)
+    job._todo = _batches(tasks, max(1, min(BATCH_CARDS, cards_to_draw // (4 * count))))
     # Forked workers (tests) are copies of this process: frozen, its objects are left alone
     # by the workers' garbage collector, which would otherwise write to, and so copy into
     # every worker, each page of memory that holds one. (A process that froze its objects

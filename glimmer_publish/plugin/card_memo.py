@@ -26,11 +26,10 @@ from ..cards.render import (
     STYLE_VERSION,
     _base,
     engine_digest,
-    link_if_changed,
-    write_if_changed,
 )
 from ..cards.shaping import shaping_versions
 from ..entries import Entry
+from ..files import link_if_changed, write_if_changed
 from .page_cache import digest
 
 Memo = tuple[list, dict[str, Card], dict[str, str]]  # key, cards by format, cache key by name

@@ -22,7 +22,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from ..cards.render import write_if_changed, write_parts_if_changed
+from ..files import write_if_changed, write_parts_if_changed
 from ..installed import digest, installed_digest
 
 PACKAGE = Path(__file__).resolve().parent.parent

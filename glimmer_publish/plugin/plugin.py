@@ -29,11 +29,11 @@ from ..cards.render import (
     prune_cache,
     site_formats,
     start_cards,
-    write_if_changed,
 )
 from ..cards.shaping import shaping_problem
 from ..entries import Entry, Journal, load_journal, rel
 from ..feeds import build_feeds
+from ..files import write_if_changed
 from ..markup import id_prefix, to_html
 from ..problems import render
 from ..settings import Settings, SettingsError, settings_from_config

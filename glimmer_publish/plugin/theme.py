@@ -16,7 +16,7 @@ from pathlib import Path
 
 import jinja2
 
-from ..cards.render import write_if_changed
+from ..files import write_if_changed
 from ..installed import digest, installed_digest
 from .labels import translations
 
