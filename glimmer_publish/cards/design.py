@@ -345,7 +345,15 @@ def background(layout: CardLayout, colours: Colours, photo: Image.Image | None) 
     # A light veil everywhere, darker bands behind each text block: the photo stays bright
     # where there are no words, and each block gets exactly the darkness its pixels need.
     margin = layout.format.pad_x * 0.6
-    mask = Image.new("L", photo.size, round(255 * 0.3))
+    # Each block darkens a soft band across the card and, at full strength, a box around
+    # its text; the mask is the darkest of all of them and the veil at each pixel. Every
+    # row of a band is one value, and a Gaussian blur (box blurs that repeat the edge
+    # pixels) keeps a constant row constant, so the blur of one column is the blur of the
+    # whole band: the bands are blurred and combined as columns, and only then widened to
+    # the card, once. The band is wide enough that the blur is at full strength over the
+    # text, and never above it, so a box drawn at that strength is the darkest there.
+    column = Image.new("L", (1, photo.height), round(255 * 0.3))
+    boxes_at: list[tuple[int, tuple[float, float, float, float]]] = []
     for placed in layout.blocks:
         boxes = placed.ink()
         if not boxes:
@@ -353,18 +361,18 @@ def background(layout: CardLayout, colours: Colours, photo: Image.Image | None) 
         alpha = round(255 * scrim_alpha(photo, boxes, colours.muted))
         x0, y0 = min(b[0] for b in boxes), min(b[1] for b in boxes)
         x1, y1 = max(b[2] for b in boxes), max(b[3] for b in boxes)
-        # A soft band across the card, wide enough that the blur is at full strength over
-        # the text itself. Every row of the band is one value, and a Gaussian blur (box blurs
-        # that repeat the edge pixels) keeps a constant row constant, so the blur of one
-        # column, repeated across the card, is exactly the blur of the whole band: a twentieth
-        # of the CPU.
-        column = Image.new("L", (1, photo.height), 0)
-        ImageDraw.Draw(column).rectangle((-4 * margin, y0 - 3 * margin, 1 + 4 * margin,
-                                          y1 + 3 * margin), fill=alpha)
-        pool = column.filter(ImageFilter.GaussianBlur(margin)).resize(
-            photo.size, Image.Resampling.NEAREST)
-        ImageDraw.Draw(pool).rectangle((x0 - 1, y0 - 1, x1 + 1, y1 + 1), fill=alpha)
-        mask = ImageChops.lighter(mask, pool)
+        band = Image.new("L", (1, photo.height), 0)
+        ImageDraw.Draw(band).rectangle((-4 * margin, y0 - 3 * margin, 1 + 4 * margin,
+                                        y1 + 3 * margin), fill=alpha)
+        column = ImageChops.lighter(column, band.filter(ImageFilter.GaussianBlur(margin)))
+        boxes_at.append((alpha, (x0 - 1, y0 - 1, x1 + 1, y1 + 1)))
+    mask = column.resize(photo.size, Image.Resampling.NEAREST)
+    if boxes_at:
+        at_full = Image.new("L", photo.size, 0)
+        draw = ImageDraw.Draw(at_full)
+        for alpha, box in sorted(boxes_at, key=lambda b: b[0]):  # where boxes meet, the darkest
+            draw.rectangle(box, fill=alpha)
+        mask = ImageChops.lighter(mask, at_full)
     return Image.composite(Image.new("RGB", photo.size, SCRIM), photo, mask)
 
 
