@@ -15,7 +15,7 @@ from __future__ import annotations
 import unicodedata
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from functools import lru_cache
 from itertools import pairwise
 
 from babel import Locale, UnknownLocaleError
@@ -30,6 +30,25 @@ MIN_FRAGMENT = 3  # letters kept on each side of a break inside a word: never a 
 # Sizes are searched with words measured once at this size and scaled (advance widths grow in
 # proportion to the size, to within a pixel); only the chosen size is then shaped exactly.
 REF = 64
+
+
+class cached_property:  # named as the decorator it stands in for
+    """`functools.cached_property` without its lock (Python 3.11 takes one on every miss,
+    as 3.12 no longer does): lines and paragraphs are made tens of thousands of times a
+    build, each read once or twice, and the lock was a tenth of laying out a card."""
+
+    def __init__(self, func) -> None:
+        self.func = func
+        self.__doc__ = func.__doc__
+
+    def __set_name__(self, owner, name: str) -> None:
+        self.name = name
+
+    def __get__(self, instance, owner=None):
+        if instance is None:
+            return self
+        value = instance.__dict__[self.name] = self.func(instance)
+        return value
 
 
 @lru_cache(maxsize=1)
