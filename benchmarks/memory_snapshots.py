@@ -14,7 +14,6 @@ separate processes: see memory_timeline.py for them.
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
 import subprocess
 import sys
@@ -166,7 +165,7 @@ def main() -> int:
                 shutil.rmtree(path)
             elif path.exists():
                 path.unlink()
-        env = {**os.environ, **run.QUIET_ENV, "SNAPSHOT_PHASES": "1" if args.phases else ""}
+        env = {**run.child_env(), "SNAPSHOT_PHASES": "1" if args.phases else ""}
         dump = str(args.dump.resolve()) if args.dump else ""
         proc = subprocess.run([sys.executable, "-c", CHILD, str(args.frames), args.by,
                                str(args.top), dump], cwd=project, env=env)

@@ -12,7 +12,6 @@ then a timeline: the figure run.py reports as "tree", taken apart.
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
 import subprocess
 import sys
@@ -48,7 +47,7 @@ def main() -> int:
     root = Path(tempfile.mkdtemp(prefix=f"glimmer-memory-{args.n}-"))
     try:
         project, _ = run.make_ours(root, args.n, args.seed, args.formats or None)
-        env = {**os.environ, **run.QUIET_ENV}
+        env = run.child_env()
         start = time.perf_counter()
         with (root / "log.txt").open("wb") as log:
             proc = subprocess.Popen([*run.glimmer(), "build"], cwd=project, env=env,

@@ -14,7 +14,6 @@ import argparse
 import cProfile
 import dataclasses
 import io
-import os
 import pstats
 import shutil
 import subprocess
@@ -52,7 +51,7 @@ def profile_build(project: Path, out: Path, cold: bool) -> tuple[pstats.Stats, f
         shutil.rmtree(project / "site", ignore_errors=True)
     started = time.perf_counter()
     subprocess.run([sys.executable, "-m", "cProfile", "-o", str(out), *run.glimmer(), "build"],
-                   cwd=project, check=True, env={**os.environ, **run.QUIET_ENV},
+                   cwd=project, check=True, env=run.child_env(),
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     return pstats.Stats(str(out)), time.perf_counter() - started
 
