@@ -40,7 +40,8 @@ from glimmer_publish.settings import Settings
 REPO = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).parent / "cards" / "golden.json"
 RECORD = os.environ.get("GLIMMER_RECORD_GOLDEN") == "1"
-# Latin with an excerpt, emoji, Arabic, Japanese, a long title, and a photo.
+# Latin with an excerpt, emoji, Arabic, Japanese, a long title, a small photo and a phone's
+# (decoded at half size for all but the story card).
 ENTRIES = {
     "2026-11-20-kettle.md": ('title: "Sunlight on the kettle ☕"\ndate: 2026-11-20 07:10\n'
                              "where: Kitchen window\n", "Steam and light, and nobody in a hurry."),
@@ -52,6 +53,8 @@ ENTRIES = {
                            "Small things, all day long. " * 12),
     "2026-11-24-frost.md": ('title: "Frost on every blade"\ndate: 2026-11-24 08:00\n'
                             "photo: frost.png\nphoto_alt: Frosted grass\n", "Silver lawn."),
+    "2026-11-24-meadow.md": ('title: "Light across the meadow"\ndate: 2026-11-24 18:00\n'
+                             "photo: meadow.jpg\nphoto_alt: A meadow at dusk\n", "Long shadows."),
     # line breaks from a dictionary (Thai), and two directions in one line
     "2026-11-25-thai.md": ('title: "แสงแดดยามเช้าส่องผ่านหน้าต่างห้องครัว"\ndate: 2026-11-25\n'
                            "lang: th\n", "กาน้ำเดือดเบา ๆ และไม่มีใครรีบร้อนเลยสักคน"),
@@ -65,6 +68,12 @@ def _journal(root: Path) -> Settings:
     folder.mkdir(parents=True)
     photo = Image.linear_gradient("L").resize((640, 480)).convert("RGB")
     photo.save(folder / "frost.png")
+    # 12 megapixels, with detail a careless downscale would alias (JPEG is deterministic for
+    # one Pillow, whose version the golden hashes are kept under).
+    rings = Image.radial_gradient("L").resize((4032, 3024)).point(lambda v: (v * 7) % 256)
+    Image.merge("RGB", (rings, Image.linear_gradient("L").resize((4032, 3024)),
+                        rings.transpose(Image.Transpose.FLIP_LEFT_RIGHT))).save(
+        folder / "meadow.jpg", quality=85)
     for name, (front, body) in ENTRIES.items():
         (folder / name).write_text(f"---\n{front}---\n{body}\n", encoding="utf-8")
     return Settings(repo_root=root, entries_dir=root / "entries", site_name="Golden Journal",

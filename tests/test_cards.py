@@ -26,7 +26,7 @@ from glimmer_publish.cards.design import (
     colours_for,
     layout_card,
 )
-from glimmer_publish.cards.photo import cover, open_photo
+from glimmer_publish.cards.photo import cover, open_photo, open_photos
 from glimmer_publish.cards.render import MAX_BYTES, draw_entry
 from glimmer_publish.entries import load_journal
 from glimmer_publish.palettes import PALETTES, contrast, luminance
@@ -186,8 +186,8 @@ def test_text_keeps_4_5_to_1_against_the_worst_pixel_beneath_it(rendered, name):
         layout = layout_card(card_text(entry, j.settings), FORMATS[name])
         if entry.photo:
             colours = PHOTO_COLOURS
-            photo = cover(open_photo(entry.photo, 1920), FORMATS[name].width,
-                          FORMATS[name].height)
+            size = (FORMATS[name].width, FORMATS[name].height)
+            photo = cover(open_photo(entry.photo, [size]), *size)
         else:
             colours, photo = colours_for(palette_for(entry)), None
         under = background(layout, colours, photo)
@@ -505,7 +505,7 @@ def test_a_photo_opens_upright_in_rgb_whatever_its_mode(tmp_path, mode):
     source.save(path, "JPEG", quality=95)
     with Image.open(path) as im:
         expected = im.convert("RGB").tobytes()
-    opened = open_photo(path, 1920)
+    opened = open_photo(path, [(1080, 1920)])
     assert opened.mode == "RGB" and opened.size == (320, 200) and opened.info == {}
     assert opened.tobytes() == expected
 
@@ -551,3 +551,39 @@ def test_the_pool_is_handed_glimmers_in_order_in_batches_of_a_few_cards():
     assert [t for b in batches for t in b] == tasks
     assert all(sum(len(t[1]) for t in b) >= 4 for b in batches[:-1])
     assert all(sum(len(t[1]) for t in b[:-1]) < 4 for b in batches)
+
+
+@pytest.mark.parametrize("turned", [False, True])
+def test_a_phone_photo_is_decoded_no_larger_than_its_cards_need(tmp_path, turned):
+    """A 12-megapixel JPEG is decoded whole only for the story card (1920 rows from 3024)
+    and at half size for the others, each still large enough to cover its card without
+    being enlarged; an EXIF turn (portrait photos from a phone) is taken into account."""
+    wide = Image.linear_gradient("L").resize((4032, 3024)).convert("RGB")
+    path = tmp_path / "phone.jpg"
+    if turned:  # a phone held upright: stored on its side, with the tag that turns it
+        exif = Image.Exif()
+        exif[0x0112] = 6
+        wide.save(path, quality=80, exif=exif)
+    else:
+        wide.save(path, quality=80)
+    upright = (3024, 4032) if turned else (4032, 3024)
+    sizes = [(FORMATS[n].width, FORMATS[n].height) for n in ("og", "square", "portrait", "story")]
+    photos = open_photos(path, sizes)
+    assert set(photos) == set(sizes)
+    decoded = {size: photo.size for size, photo in photos.items()}
+    if turned:  # upright 3024 wide: the story card's 1080 columns fit in a half-size decode too
+        assert decoded[(1080, 1920)] == (1512, 2016)
+    else:
+        assert decoded[(1080, 1920)] == upright
+    for name in ("og", "square", "portrait"):
+        size = (FORMATS[name].width, FORMATS[name].height)
+        assert decoded[size] == (upright[0] // 2, upright[1] // 2)
+    for size, photo in photos.items():
+        k = max(size[0] / photo.width, size[1] / photo.height)
+        assert k <= 1, f"{photo.size} would be enlarged to cover {size}"
+        assert cover(photo, *size).size == size
+    assert photos[sizes[0]] is photos[sizes[1]], "one decode for every size a scale serves"
+    # The same pixels a whole decode gives where no smaller scale would do: a small photo.
+    small = tmp_path / "small.jpg"
+    wide.resize((1600, 1200)).save(small, quality=80)
+    assert all(p.size == (1600, 1200) for p in open_photos(small, sizes).values())

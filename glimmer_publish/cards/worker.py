@@ -21,7 +21,7 @@ from PIL import Image
 
 from ..files import write_if_changed
 from .design import FORMATS, PHOTO_COLOURS, CardText, Colours, draw_card, layout_card, reduced
-from .photo import PhotoError, cover, open_photo
+from .photo import PhotoError, cover, open_photos
 
 MAX_BYTES = 1_000_000  # Bluesky's limit for a link-card image, the tightest we serve
 PREVIEW_BOX = 480  # pages show cards at most ~240 CSS px: 2x for sharp phone screens
@@ -99,28 +99,30 @@ def encode_card(img: Image.Image, photo: bool, compact: bool = False) -> tuple[b
 
 def draw_input(card: CardInput, formats: Sequence[str]
                ) -> tuple[dict[str, Image.Image], bool, str | None]:
-    """Pixels of every requested format of one glimmer (its photo decoded once for all).
+    """Pixels of every requested format of one glimmer (its photo decoded once for all the
+    formats one JPEG scale serves, `photo.open_photos`).
 
     Returns the images, whether they carry the photo, and why the photo could not be used
     (the cards then use the palette) if it could not."""
-    photo = None
+    sizes = {name: (FORMATS[_base(name)].width, FORMATS[_base(name)].height) for name in formats}
+    photos: dict[tuple[int, int], Image.Image] = {}
     error = None
     if card.photo is not None:
         try:
-            photo = open_photo(card.photo, max(max(f.width, f.height) for f in FORMATS.values()))
+            photos = open_photos(card.photo, sizes.values())
         except PhotoError as exc:
             error = str(exc)
     images = {}
     for name in formats:
         fmt = FORMATS[_base(name)]
         layout = layout_card(card.text, fmt)
-        if photo is not None:
-            img = draw_card(layout, PHOTO_COLOURS, cover(photo, fmt.width, fmt.height),
-                            card.seed)
+        if photos:
+            img = draw_card(layout, PHOTO_COLOURS, cover(photos[sizes[name]], fmt.width,
+                                                         fmt.height), card.seed)
         else:
             img = draw_card(layout, card.colours, None, card.seed)
         images[name] = img.reduce(2) if name == OG_SMALL else img
-    return images, photo is not None, error
+    return images, bool(photos), error
 
 
 def render_input(card: CardInput, formats: Sequence[str]
