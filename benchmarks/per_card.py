@@ -14,6 +14,7 @@ and the page preview (`render.encode_preview`). The figures are medians per form
 target figure (issue 14: at most 15 ms) is the median over formats of the per-card totals.
 
     .venv/bin/python benchmarks/per_card.py --pool 1000 --formats og,story
+    .venv/bin/python benchmarks/per_card.py --pool 1000 --photo-size 4032x3024  # phones' photos
 
 `--pool N` measures instead what benchmarks/run.py calls "per card": `glimmer cards --format
 X` with the card cache cleared, over a synthetic journal of N glimmers, minus `glimmer
@@ -108,16 +109,18 @@ def _cpu(project: Path, *args: str) -> tuple[float, float, float]:
     return user, system, _children_cpu() - before
 
 
-def pool(n: int, formats: list[str], seed: int) -> None:
+def pool(n: int, formats: list[str], seed: int,
+         photo_size: tuple[int, int] = synth.PHOTO_SIZE) -> None:
     """The pool's figure per card, and where it goes (see the module's docstring)."""
     with tempfile.TemporaryDirectory(prefix="glimmer-per-card-pool-") as tmp:
         project = Path(tmp)
         shutil.copy(HERE.parent / "mkdocs.yml", project / "mkdocs.yml")
-        synth.generate(project / "entries", n, seed)
+        synth.generate(project / "entries", n, seed, photo_size=photo_size)
         base = statistics.median(_cpu(project, "validate")[2] for _ in range(3))
         settings = load_settings(project / "mkdocs.yml")
         entries = load_journal(settings).entries
-        print(f"N = {n}, `glimmer validate` {base:.2f} s CPU; ms per card "
+        print(f"N = {n}, photos {photo_size[0]}x{photo_size[1]}, `glimmer validate` {base:.2f} s "
+              "CPU; ms per card "
               f"(load average {os.getloadavg()[0]:.1f} at the start)")
         print("| format | pool figure | build process (user - validate) + system | workers | "
               "one process, mean | one process, median |")
@@ -147,10 +150,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--pool", type=int, metavar="N",
                         help="instead: `glimmer cards` over N glimmers, taken apart")
+    parser.add_argument("--photo-size", default="x".join(map(str, synth.PHOTO_SIZE)),
+                        metavar="WxH", help="the synthetic photos' size (a phone's: 4032x3024)")
     args = parser.parse_args(argv)
     formats = [f for f in args.formats.split(",") if f]
     if args.pool:
-        pool(args.pool, formats, args.seed)
+        width, height = (int(v) for v in args.photo_size.lower().split("x"))
+        pool(args.pool, formats, args.seed, (width, height))
         return 0
 
     with tempfile.TemporaryDirectory(prefix="glimmer-per-card-") as tmp:

@@ -96,9 +96,14 @@ def _body(rng: random.Random) -> str:
     return "\n\n".join(paragraphs)
 
 
-def make_photo(path: Path, rng: random.Random, when: datetime) -> None:
-    """A 1600×1200 JPEG with EXIF (camera, time, orientation), like a phone photo."""
-    w, h = 1600, 1200
+PHOTO_SIZE = (1600, 1200)  # what run.py's journals have; a phone's is 4032x3024
+
+
+def make_photo(path: Path, rng: random.Random, when: datetime,
+               size: tuple[int, int] = PHOTO_SIZE) -> None:
+    """A JPEG with EXIF (camera, time, orientation), like a phone photo (a smaller one by
+    default: see PHOTO_SIZE)."""
+    w, h = size
     top = tuple(rng.randint(90, 230) for _ in range(3))
     bottom = tuple(rng.randint(20, 140) for _ in range(3))
     img = Image.linear_gradient("L").resize((w, h))
@@ -108,7 +113,8 @@ def make_photo(path: Path, rng: random.Random, when: datetime) -> None:
     ])
     draw = ImageDraw.Draw(img)
     for _ in range(14):
-        x, y, r = rng.randint(0, w), rng.randint(0, h), rng.randint(30, 220)
+        x, y = rng.randint(0, w), rng.randint(0, h)
+        r = rng.randint(30, 220) * w // 1600
         colour = tuple(rng.randint(60, 255) for _ in range(3))
         draw.ellipse((x - r, y - r, x + r, y + r), fill=colour)
     exif = Image.Exif()
@@ -137,7 +143,8 @@ def _quote(text: str) -> str:
 
 
 def generate(entries_dir: Path, n: int, seed: int = 2026, photo_every: int = 40,
-             newest: datetime = datetime(2026, 11, 28, 8, 0)) -> list[Generated]:
+             newest: datetime = datetime(2026, 11, 28, 8, 0),
+             photo_size: tuple[int, int] = PHOTO_SIZE) -> list[Generated]:
     """Write `n` entries (one a day, going back from `newest`) and return what was written."""
     rng = random.Random(seed)
     made = []
@@ -159,7 +166,7 @@ def generate(entries_dir: Path, n: int, seed: int = 2026, photo_every: int = 40,
         photo = None
         if photo_every and i % photo_every == photo_every // 2:
             photo = folder / f"{slug}.jpg"
-            make_photo(photo, rng, when)
+            make_photo(photo, rng, when, photo_size)
             extra["photo"] = photo.name
             extra["photo_alt"] = _quote("Soft shapes of colour in evening light")
         path = folder / f"{slug}.md"
