@@ -269,3 +269,27 @@ def test_another_plugin_sees_our_pages_html_and_the_pages_are_the_same(small, tm
     _drawn(small, changed)
     body = page(changed, "glimmers/2026-03-14-kettle").xpath("//div[@class='glimmer-body']")
     assert body[0].text_content().strip() == "Steam, hooked."
+
+
+def test_a_build_script_without_a_main_guard_builds_once_with_every_card(journal, tmp_path):
+    """Card workers start as fresh interpreters, which run the parent's main script again
+    unless it checks `__name__`: a writer's own script that calls MkDocs' build at its top
+    level must still build once, with all its cards (twelve: enough for worker processes)."""
+    root = journal.root
+    config = config_text(tmp_path / "cache").replace(
+        "card_formats: [og]", "card_formats: [og, square, portrait, story]")
+    (root / "mkdocs.yml").write_text(config, "utf-8")
+    shutil.copytree(REPO / "theme", root / "theme")
+    (root / "docs").mkdir()
+    for day in (14, 15, 16):
+        journal.entry(f"2026-03-{day}-light.md", f"Light on day {day}", f"2026-03-{day}")
+    (root / "build_site.py").write_text(
+        "from mkdocs.commands.build import build\n"
+        "from mkdocs.config import load_config\n\n"
+        "build(load_config('mkdocs.yml'))\n"
+        "print('built')\n", "utf-8")
+    done = subprocess.run([sys.executable, "build_site.py"], cwd=root, capture_output=True,
+                          text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert done.stdout.count("built") == 1
+    assert len(list((root / "site" / "cards").rglob("*.jpg"))) == 12

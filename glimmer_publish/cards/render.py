@@ -15,7 +15,9 @@ import io
 import json
 import os
 import signal
+import sys
 import threading
+import types
 from collections.abc import Callable, Iterator, Sequence
 from concurrent import futures
 from dataclasses import asdict, dataclass, field
@@ -366,6 +368,26 @@ def _workers_born_deaf(spawning: bool):
         signal.signal(signal.SIGINT, before)
 
 
+@contextlib.contextmanager
+def _workers_without_main(spawning: bool):
+    """A spawned worker first runs the parent's main script again (so that what was pickled
+    from it can be found): a writer's own script that calls MkDocs' build without `if
+    __name__ == "__main__":` would build again in each worker, which fails. Workers need
+    nothing from it (their task is `worker.draw_batch`), so while they start, the parent's
+    main module is one with nothing to run. The pool starts every worker in its first
+    hand-out (`CardJob.limit` is twice their number), within this block."""
+    if not spawning:
+        yield
+        return
+    main = sys.modules.get("__main__")
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        if main is not None:
+            sys.modules["__main__"] = main
+
+
 def start_cards(
     entries: Sequence[Entry],
     settings: Settings,
@@ -551,7 +573,8 @@ def start_cards(
     if forking:
         gc.freeze()
     try:
-        with _workers_born_deaf(pooled and not forking):
+        with _workers_born_deaf(pooled and not forking), \
+                _workers_without_main(pooled and not forking):
             job._feed()  # the first drawings start the workers
     finally:
         if thaw:
