@@ -66,6 +66,9 @@ def test_mixed_direction_lines_are_in_the_bidi_algorithms_visual_order(title, wi
     ("A glimmer written in Arabic.", "ar", "L"),  # no Arabic letter in it: stays as typed
     ("2026!", "ar", "R"),  # no letters at all: the entry's language
     ("2026!", None, "L"),
+    # the language's direction is the one its page has (`languages.direction`):
+    ("2026!", "ar-Latn", "L"),  # Arabic written in Latin letters
+    ("2026!", "ota", "R"),  # Ottoman Turkish, which CLDR knows only by its likely script
 ])
 def test_the_paragraph_direction_follows_the_language_where_the_text_is_in_it(text, lang, base):
     line = _fit(text, 2000, lang=lang).lines[0]

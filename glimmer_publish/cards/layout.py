@@ -18,8 +18,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import pairwise
 
-from babel import Locale, UnknownLocaleError
-
+from ..languages import direction
 from . import bidi, breaks
 from .breaks import graphemes, hyphen_points, hyphenates, line_breaks
 from .fonts import EMOJI_SCALE, Cluster, Face, assign, invisible, load, pick_face
@@ -66,18 +65,6 @@ def _no_hyphen_script(cluster: str) -> bool:
     return (0x0E00 <= cp <= 0x0EFF or 0x1000 <= cp <= 0x109F or 0x1780 <= cp <= 0x17FF
             or 0x2E80 <= cp <= 0xA4CF or 0xAC00 <= cp <= 0xD7AF or 0xF900 <= cp <= 0xFAFF
             or 0xFF00 <= cp <= 0xFFEF or cp >= 0x20000)
-
-
-@lru_cache(maxsize=256)
-def _rtl_language(lang: str | None) -> bool | None:
-    """Is the language written right to left? None when unknown or not given."""
-    if not lang or lang.lower().startswith("und"):
-        return None
-    try:
-        locale = Locale.parse(lang, sep="-" if "-" in lang else "_")
-    except (UnknownLocaleError, ValueError, TypeError, LookupError):
-        return None
-    return locale.character_order == "right-to-left"
 
 
 class Piece:
@@ -360,13 +347,13 @@ def _base_direction(types: tuple[int, ...], lang: str | None, default_lang: str 
     Arabic entry stays left to right), and text without letters takes the language's
     direction, else the site's.
     """
-    own = _rtl_language(lang)
+    own = {"rtl": True, "ltr": False}.get(direction(lang))  # as the entry's page says
     if own is not None:
         wanted = bidi.TYPE_RTL if own else bidi.TYPE_LTR
         if any(t & bidi.TYPE_RTL == wanted for t in types):
             return bidi.PAR_RTL if own else bidi.PAR_LTR
         return bidi.PAR_WRTL if own else bidi.PAR_WLTR
-    return bidi.PAR_WRTL if _rtl_language(default_lang) else bidi.PAR_WLTR
+    return bidi.PAR_WRTL if direction(default_lang) == "rtl" else bidi.PAR_WLTR
 
 
 def _aligned(nfc: str, clusters: list[Cluster]) -> list[int] | None:
