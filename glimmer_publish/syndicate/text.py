@@ -10,15 +10,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import regex
+from ..cards.breaks import graphemes as clusters
 
-_GRAPHEME = regex.compile(r"\X")
 ELLIPSIS = "…"
 
 
 def graphemes(text: str) -> int:
-    """User-perceived characters: one emoji with skin tone or one Devanagari syllable is one."""
-    return len(_GRAPHEME.findall(text))
+    """User-perceived characters: one emoji with skin tone or one Devanagari syllable is one
+    (UAX #29 by ICU, as the cards count them)."""
+    return len(clusters(text))
 
 
 def utf8_len(text: str) -> int:
@@ -87,12 +87,12 @@ def _fits(text: str, link: str, limits: Limits) -> bool:
 
 def _shorten(text: str, keep: int) -> str:
     """The first `keep` graphemes, cut at a space when one is near, with an ellipsis."""
-    clusters = _GRAPHEME.findall(text)
-    if keep >= len(clusters):
+    parts = clusters(text)
+    if keep >= len(parts):
         return text
     if keep <= 0:
         return ""
-    head = "".join(clusters[:keep - 1])
+    head = "".join(parts[:keep - 1])
     space = head.rfind(" ")
     if space >= len(head) * 2 // 3:
         head = head[:space]
