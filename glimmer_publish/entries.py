@@ -27,7 +27,7 @@ import yaml
 from frontmatter.default_handlers import YAMLHandler
 
 from . import markup
-from .entry_cache import EntryCache, status_of
+from .entry_cache import EntryCache, depends_on_photo, status_of
 from .markup import XML_FORBIDDEN as _FORBIDDEN
 from .palettes import PALETTE_NAMES
 from .problems import Problem
@@ -359,7 +359,7 @@ def _load_entry(path: Path, settings: Settings, cache: EntryCache | None,
         return record[0], list(record[1])
     entry, problems = _parse(path, source, raw, digest, settings, report)
     if not report.volatile:
-        cache.put(key, (entry, tuple(problems)))
+        cache.put(key, (entry, tuple(problems), report.depends))
     return entry, problems
 
 
@@ -383,9 +383,10 @@ class _Report:
     def __init__(self, source: str):
         self.source = source
         self.problems: list[Problem] = []
-        # True when the result depends on more than the file's bytes (a photo's file):
-        # such a result is never kept in the cache of parsed entries.
+        # True when the result depends on more than the file's bytes in a way the cache of
+        # parsed entries cannot check (a missing photo's folder): it is never kept there.
         self.volatile = False
+        self.depends = None  # what it can check: the photo found (entry_cache.Depends)
 
     def error(self, line: int, col: int, fld: str, message: str, hint: str = "",
               severity: str = "error") -> None:
@@ -1094,6 +1095,8 @@ def _photo(path: Path, data: dict[str, _Value], settings: Settings, report: _Rep
         report.error(v.line, v.col, "photo", f"'{value}' is not a picture (its content is not "
                      "JPEG, PNG or WebP)")
         return None
+    report.depends = depends_on_photo(candidate.absolute(), resolved)
+    report.volatile = report.depends is None
     return resolved
 
 

@@ -5,7 +5,10 @@ It is found again by the file's absolute path and the SHA-256 of its bytes, insi
 that holds everything else the result depends on: the settings the loader reads (repository
 root, time zone), this package's version and the source of the modules that parse and word
 the messages, the YAML library, and Python (whose Unicode tables slugs and tags use). Files
-whose result depends on other files (a `photo:` is looked up on disk) are never kept.
+whose result depends on other files are kept with what they depend on, checked before the
+record is used again: an entry's photo, by the place its path leads to and that file's
+status (size, times, inode), settled as below. A photo that is missing or wrong, or not
+settled, keeps its entry out of the cache (a missing one's hint lists its folder).
 
 A file is not even read again when its status (size, times, inode) is what it was when its
 bytes were last hashed, and it was already two seconds old then: the way git trusts its
@@ -40,14 +43,15 @@ if TYPE_CHECKING:
     from .problems import Problem
     from .settings import Settings
 
-FORMAT = 2
+FORMAT = 3
 FILE_NAME = "entries.pickle"
 # Modules whose code decides what an entry file loads as, or how a problem is worded.
 _SOURCES = ("entries.py", "markup.py", "palettes.py", "problems.py", "entry_cache.py")
 
 Key = tuple[str, str]  # (absolute path, SHA-256 of the file's bytes)
-Record = tuple["Entry | None", tuple["Problem", ...]]
 Status = tuple[int, int, int, int, int]  # mtime_ns, ctime_ns, size, inode, mode
+Depends = tuple[str, str, Status]  # a photo's path as written, where it leads, its status
+Record = tuple["Entry | None", tuple["Problem", ...], "Depends | None"]
 SETTLED_NS = 2_000_000_000  # how old a file must be before its status is trusted
 # Only where a file's ctime is the time of its last change (POSIX). On Windows it is the
 # time the file was made, and a directory listing gives no inode: every file is read there.
@@ -162,7 +166,7 @@ def _decode_row(row: tuple, absolute: Path) -> Record:
     from .entries import CardOptions, Entry
     from .problems import Problem
 
-    path, _, state, problems = row
+    path, _, state, problems, depends = row
     entry = None
     if state is not None:
         values = dict(zip(_field_names(), state, strict=True))
@@ -175,7 +179,33 @@ def _decode_row(row: tuple, absolute: Path) -> Record:
             values["photo"] = Path(values["photo"])
         values["card"] = CardOptions(*values["card"])
         entry = Entry(**values)
-    return entry, tuple(Problem(*p) for p in problems)
+    return entry, tuple(Problem(*p) for p in problems), depends
+
+
+def depends_on_photo(candidate: Path, resolved: Path) -> Depends | None:
+    """What a record that found its photo at `resolved` depends on, or None when that
+    cannot be checked later (the photo is not settled, or statuses are not trusted)."""
+    if not TRUST_STATUS:
+        return None
+    try:
+        status = status_of(os.stat(resolved))
+    except OSError:
+        return None
+    if max(status[0], status[1]) >= time.time_ns() - SETTLED_NS:
+        return None
+    return str(candidate), str(resolved), status
+
+
+def _holds(depends: Depends | None) -> bool:
+    """Is the photo still where the record found it, with the same status?"""
+    if depends is None:
+        return True
+    candidate, resolved, status = depends
+    try:
+        return (str(Path(candidate).resolve()) == resolved
+                and status_of(os.stat(resolved)) == tuple(status))
+    except (OSError, RuntimeError):
+        return False
 
 
 _NAMES: tuple[str, ...] = ()
@@ -273,6 +303,8 @@ class EntryCache:
             except Exception:  # a damaged row: parse the file
                 del self.rows[key]
                 return None
+        if record is not None and not _holds(record[2]):
+            return None  # its photo moved or changed: parsed again (and put back)
         if record is not None:
             self.used[key] = record
         return record
@@ -301,14 +333,14 @@ class EntryCache:
     def _rows(self, records: dict[Key, Record]) -> dict[Key, tuple]:
         """Each record as the cache file holds it (kept rows as they are)."""
         rows = {}
-        for key, (entry, problems) in records.items():
+        for key, (entry, problems, depends) in records.items():
             row = self.rows.get(key)
             if row is None:
                 try:
                     state = None if entry is None else _encode(entry)
                 except _Unencodable:
                     continue
-                row = (*key, state, tuple(_problem_row(p) for p in problems))
+                row = (*key, state, tuple(_problem_row(p) for p in problems), depends)
             rows[key] = row
         return rows
 

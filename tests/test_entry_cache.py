@@ -86,7 +86,11 @@ def test_an_edited_file_is_parsed_again(journal):
     assert not load_journal(journal.settings).entries
 
 
-def test_a_missing_photo_is_noticed_though_the_entry_did_not_change(journal):
+@pytest.mark.parametrize("settled", [False, True], ids=["new photo", "settled photo"])
+def test_a_missing_photo_is_noticed_though_the_entry_did_not_change(journal, monkeypatch,
+                                                                      settled):
+    if settled:  # its entry's record is kept, with the photo's status
+        monkeypatch.setattr(entry_cache, "SETTLED_NS", -10**12)
     _mixed(journal)
     assert load_journal(journal.settings).ok is False  # the broken one
     (journal.entries_dir / "photo.jpg").unlink()
@@ -244,3 +248,56 @@ def test_a_link_is_read_every_time_since_its_target_changes_behind_it(journal, m
     assert [e.title for e in load_journal(journal.settings).entries] == ["Kettle"]
     target.write_text("---\ntitle: Kittle\ndate: 2026-03-14\n---\nSteam.\n", encoding="utf-8")
     assert [e.title for e in load_journal(journal.settings).entries] == ["Kittle"]
+
+
+def _parses(monkeypatch) -> list[str]:
+    """The entry files the loader parses (not taken from the cache) from now on."""
+    from glimmer_publish import entries
+
+    seen: list[str] = []
+    parse = entries._parse
+
+    def counted(path, *args, **kwargs):
+        seen.append(path.name)
+        return parse(path, *args, **kwargs)
+
+    monkeypatch.setattr(entries, "_parse", counted)
+    return seen
+
+
+@pytest.mark.skipif(not entry_cache.TRUST_STATUS, reason="statuses are not trusted on Windows")
+def test_an_entry_with_a_settled_photo_is_kept_until_the_photo_changes(journal, monkeypatch):
+    """An entry with a photo is parsed once, like any other, while its photo stays where it
+    was with the same status; replacing the photo or pointing its path elsewhere (a link
+    whose target moves) makes the loader look again, and say what it finds."""
+    monkeypatch.setattr(entry_cache, "SETTLED_NS", -10**12)
+    photo = journal.write("photo.jpg", b"\xff\xd8\xff\xe0" + b"\0" * 32)
+    journal.entry("with-photo.md", photo="photo.jpg", photo_alt="Steam on a blue kettle")
+    load_journal(journal.settings)
+    parsed = _parses(monkeypatch)
+    load_journal(journal.settings)
+    entry_cache.forget()
+    load_journal(journal.settings)
+    assert parsed == [], "kept, in memory and in the cache file"
+
+    photo.write_bytes(b"GIF89a" + b"\0" * 30)  # no longer a JPEG (nor the same size)
+    _, said = _as_loaded(journal)
+    assert parsed == ["with-photo.md"]
+    assert [p.message for p in said["with-photo.md"]] == [
+        "'photo.jpg' is not a picture (its content is not JPEG, PNG or WebP)"]
+
+    other = journal.write("other.jpg", b"\xff\xd8\xff\xe1" + b"\0" * 32)
+    photo.unlink()
+    try:
+        photo.symlink_to(other)
+    except OSError:  # Windows without the right to make links
+        pytest.skip("this system does not let the test make a link")
+    parsed.clear()
+    assert [e.photo for e in load_journal(journal.settings).entries] == [other.resolve()]
+    assert load_journal(journal.settings).entries[0].photo == other.resolve()
+    assert parsed == ["with-photo.md"], "parsed once after the link appeared, then kept"
+    third = journal.write("third.jpg", b"\xff\xd8\xff\xe2" + b"\0" * 32)
+    photo.unlink()
+    photo.symlink_to(third)  # same status as before? the place it leads to decides
+    assert load_journal(journal.settings).entries[0].photo == third.resolve()
+    _same(journal)
