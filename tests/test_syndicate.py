@@ -225,6 +225,8 @@ def test_two_writers_of_the_state_branch_merge_instead_of_overwriting(tmp_path):
      "syndicate.since: 'last week' is not a date"),
     ({"mastodn": {}}, "syndicate: unknown option 'mastodn'"),
     ({"card": "poster"}, "syndicate.card: unknown card 'poster'"),
+    ({"bluesky": {"handle": "you.bsky.social", "hanlde": "x"}},
+     "syndicate.bluesky: Sub-option 'hanlde': Unrecognised configuration name: hanlde"),
 ])
 def test_a_wrong_option_is_named_with_how_to_fix_it(tmp_path, options, message, capsys):
     (tmp_path / "entries").mkdir()

@@ -19,7 +19,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from ..entries import SYNDICATE_TARGETS
-from ..settings import CARD_FORMATS, Settings, SettingsError
+from ..settings import Settings, SettingsError
 
 TARGETS = SYNDICATE_TARGETS
 PASSWORD_ENV = {"bluesky": "BLUESKY_APP_PASSWORD", "mastodon": "MASTODON_TOKEN"}
@@ -63,21 +63,16 @@ def _mapping(value: Any, key: str) -> dict[str, Any]:
     return value
 
 
-def _unknown(options: dict[str, Any], known: tuple[str, ...], key: str) -> None:
-    for name in options:
-        if name not in known:
-            raise SettingsError(f"{_WHERE}{'.' + key if key else ''}: unknown option {name!r} "
-                                f"(known: {', '.join(known)})")
-
-
 def syndicate_options(settings: Settings) -> SyndicateOptions:
-    """The options, checked, with a message naming the option when one is wrong."""
+    """The options, with a message naming the option when one is wrong.
+
+    Their names, shapes and the card's format were checked with every other plugin option
+    when the settings were loaded (`plugin.config.SyndicateConfig`); what is checked here is
+    what that schema cannot say: addresses, the Bluesky handle, the first day."""
     raw = _mapping(settings.extra.get("syndicate"), "")
-    _unknown(raw, (*TARGETS, "card", "since", "branch"), "")
     targets = []
     bsky = _mapping(raw.get("bluesky"), "bluesky")
     if bsky:
-        _unknown(bsky, ("handle", "service", "web"), "bluesky")
         handle = str(bsky.get("handle") or "").strip().lstrip("@")
         if not handle:
             raise SettingsError(f"{_WHERE}.bluesky.handle: your Bluesky handle is needed "
@@ -87,12 +82,8 @@ def syndicate_options(settings: Settings) -> SyndicateOptions:
                               _url(bsky.get("web") or "https://bsky.app", "bluesky.web")))
     masto = _mapping(raw.get("mastodon"), "mastodon")
     if masto:
-        _unknown(masto, ("instance",), "mastodon")
         targets.append(Target("mastodon", _url(masto.get("instance"), "mastodon.instance")))
     card = str(raw.get("card") or "square")
-    if card not in CARD_FORMATS:
-        raise SettingsError(f"{_WHERE}.card: unknown card {card!r} "
-                            f"(choose from {', '.join(CARD_FORMATS)})")
     since = raw.get("since")
     when = None
     if since is not None:
