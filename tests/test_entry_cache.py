@@ -179,19 +179,24 @@ def test_new_markdown_extensions_give_excerpts_rendered_with_them(journal):
 # ---------------------------------------------------------------- files not read again
 
 
-def _reads(monkeypatch) -> list[str]:
-    """The entry files the loader opens (its only way to their bytes)."""
+def _spy(monkeypatch, name: str) -> list[str]:
+    """The entry files the loader's function `name` is called with from now on."""
     from glimmer_publish import entries
 
     seen: list[str] = []
-    real = entries._read
+    real = getattr(entries, name)
 
     def spy(path, *args, **kwargs):
         seen.append(path.name)
         return real(path, *args, **kwargs)
 
-    monkeypatch.setattr(entries, "_read", spy)
+    monkeypatch.setattr(entries, name, spy)
     return seen
+
+
+def _reads(monkeypatch) -> list[str]:
+    """The entry files the loader opens (its only way to their bytes)."""
+    return _spy(monkeypatch, "_read")
 
 
 @pytest.mark.skipif(not entry_cache.TRUST_STATUS, reason="every file is read on Windows")
@@ -252,17 +257,7 @@ def test_a_link_is_read_every_time_since_its_target_changes_behind_it(journal, m
 
 def _parses(monkeypatch) -> list[str]:
     """The entry files the loader parses (not taken from the cache) from now on."""
-    from glimmer_publish import entries
-
-    seen: list[str] = []
-    parse = entries._parse
-
-    def counted(path, *args, **kwargs):
-        seen.append(path.name)
-        return parse(path, *args, **kwargs)
-
-    monkeypatch.setattr(entries, "_parse", counted)
-    return seen
+    return _spy(monkeypatch, "_parse")
 
 
 @pytest.mark.skipif(not entry_cache.TRUST_STATUS, reason="statuses are not trusted on Windows")
