@@ -434,14 +434,14 @@ def report(results: list[Results], repeat: int, about: list[str]) -> str:
             lines += ["", "Per card, `glimmer cards` CPU time minus `glimmer validate` CPU time "
                       "(start-up and loading), over N, against (g) Pillow encoding one card of "
                       "that size alone:", "",
-                      "| format | ours, CPU per card | (g) encode alone, our options | ratio "
-                      "| (g) encode alone, Pillow's default PNG options | ratio |",
+                      "| format | ours, CPU per card (runs: min–max) | (g) encode alone, our "
+                      "options | ratio | (g) encode alone, Pillow's default PNG options | ratio |",
                       "| --- | --- | --- | --- | --- | --- |"]
             for fmt in res.formats:
                 per = per_card(res, fmt)
                 floor, default = res.encode.get(fmt, (None, None))
-                lines.append(f"| {fmt} | {_ms(per)} | {_ms(floor)} | {_ratio(per, floor)} | "
-                             f"{_ms(default)} | {_ratio(per, default)} |")
+                lines.append(f"| {fmt} | {_ms(per)}{_spread(res, fmt)} | {_ms(floor)} | "
+                             f"{_ratio(per, floor)} | {_ms(default)} | {_ratio(per, default)} |")
         if res.site:
             z = res.site
             lines += ["", f"Site size after (a): {z['total'] / 1e6:,.0f} MB (cards "
@@ -463,6 +463,15 @@ def report(results: list[Results], repeat: int, about: list[str]) -> str:
 
 def _ms(seconds: float | None) -> str:
     return f"{seconds * 1000:.1f} ms" if seconds is not None else "—"
+
+
+def _spread(res: Results, fmt: str) -> str:
+    """The runs' range, when there were several: how far one run may be from the median."""
+    samples, base = res.ours.get(f"cards:{fmt}") or [], _median(res.ours.get("validate"), "cpu")
+    if len(samples) < 2 or base is None:
+        return ""
+    each = [max(s.cpu - base, 0.0) / res.cards_n * 1000 for s in samples]
+    return f" ({min(each):.1f}–{max(each):.1f})"
 
 
 def per_card(res: Results, fmt: str) -> float | None:
