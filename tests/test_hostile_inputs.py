@@ -14,9 +14,9 @@ FRONT = "---\ntitle: Sun\ndate: 2026-03-14\n"
 
 
 def _only_problem(journal, *, within: float = 2.0):
-    start = time.perf_counter()
+    start = time.process_time()  # CPU: a bomb burns it; a busy machine does not add to it
     result = load_journal(journal.settings)
-    assert time.perf_counter() - start < within
+    assert time.process_time() - start < within
     assert len(result.problems) == 1, result.problems
     return result.problems[0]
 
