@@ -311,6 +311,7 @@ class EntryCache:
 
     def put(self, key: Key, record: Record) -> None:
         self.used[key] = record
+        self.rows.pop(key, None)  # a row of these bytes whose photo changed: the new one is saved
         self.changed = True
 
     def finish(self, *, whole: bool) -> None:

@@ -295,4 +295,8 @@ def test_an_entry_with_a_settled_photo_is_kept_until_the_photo_changes(journal, 
     photo.unlink()
     photo.symlink_to(third)  # same status as before? the place it leads to decides
     assert load_journal(journal.settings).entries[0].photo == third.resolve()
+    assert parsed == ["with-photo.md"] * 2
+    entry_cache.forget()  # a new process: the cache file holds the new record, not the old
+    assert load_journal(journal.settings).entries[0].photo == third.resolve()
+    assert parsed == ["with-photo.md"] * 2
     _same(journal)
