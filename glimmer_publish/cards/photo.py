@@ -14,8 +14,9 @@ from pathlib import Path
 
 from PIL import Image, ImageOps
 
+from ..photos import ORIENTATION
+
 MAX_PIXELS = 40_000_000  # a 40-megapixel photo is plenty; more is a decompression bomb
-ORIENTATION = 0x0112
 TURNED = (5, 6, 7, 8)  # EXIF orientations that swap width and height
 
 

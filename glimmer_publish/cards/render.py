@@ -384,7 +384,9 @@ def _workers_without_main(spawning: bool):
     try:
         yield
     finally:
-        if main is not None:
+        if main is None:
+            del sys.modules["__main__"]
+        else:
             sys.modules["__main__"] = main
 
 
